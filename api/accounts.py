@@ -1,0 +1,86 @@
+"""Accounts: register, log in for a bearer token, log out, who am I."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, EmailStr, Field
+
+from api import context
+from api.extensions import auth_limit, limiter
+from api.schemas import Body, text
+from api.serializers import store_json, user_json
+from commerce.accounts import services as accounts
+from commerce.accounts.services import MIN_PASSWORD_LENGTH
+from commerce.stores.services import stores_of
+
+bp = APIBlueprint("accounts", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="akun", description="Akun dan token")])
+BEARER = [{"bearer": []}]
+
+
+class RegisterIn(Body):
+    email: EmailStr = Field(max_length=254)
+    password: text(1024, min_length=MIN_PASSWORD_LENGTH)
+    name: text(120, min_length=1)
+
+
+class TokenIn(Body):
+    email: text(254, min_length=1)
+    password: text(1024, min_length=1)
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    roles: list[str]
+
+
+class StoreRef(BaseModel):
+    id: int
+    slug: str
+    name: str
+    status: str
+
+
+class MeOut(UserOut):
+    stores: list[StoreRef]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+@bp.post("/auth/register", responses={201: UserOut}, summary="Daftar akun baru")
+@limiter.limit(auth_limit)
+def register(body: RegisterIn):
+    user = accounts.register(context.uow(), email=body.email, password=body.password, name=body.name)
+    return user_json(user), 201
+
+
+@bp.post("/auth/token", responses={200: TokenOut}, summary="Masuk: tukar email dan kata sandi dengan token")
+@limiter.limit(auth_limit)
+def token(body: TokenIn):
+    ttl = timedelta(hours=context.settings().token_ttl_hours)
+    issued = accounts.issue_token(context.uow(), email=body.email, password=body.password, ttl=ttl)
+    return {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in}
+
+
+@bp.post("/auth/logout", responses={204: None}, security=BEARER, summary="Keluar: cabut token ini")
+def logout():
+    context.current_user()
+    accounts.revoke_token(context.uow(), context.bearer_token())
+    return "", 204
+
+
+@bp.get("/me", responses={200: MeOut}, security=BEARER, summary="Akun yang sedang masuk")
+def me():
+    user = context.current_user()
+    stores = [
+        {k: v for k, v in store_json(s).items() if k in ("id", "slug", "name", "status")}
+        for s in stores_of(context.uow(), user)
+    ]
+    return user_json(user) | {"stores": stores}

@@ -1,0 +1,128 @@
+"""The ``smartcity`` command: ``smartcity <area> <verb>`` (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from api.config import Settings
+
+__all__ = ["main"]
+
+
+@click.group(help="Samarinda smart-city platform.")
+def main() -> None:
+    pass
+
+
+def _uow(settings: Settings):
+    from commerce.db import make_engine, make_session_factory
+    from commerce.unit_of_work import UnitOfWork
+
+    return UnitOfWork(make_session_factory(make_engine(settings.database_url)))
+
+
+def _migrate(settings: Settings) -> None:
+    from commerce.migrate import upgrade
+
+    if settings.database_url.startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(settings.database_url.removeprefix("sqlite:///")) or ".", exist_ok=True)
+    upgrade(settings.database_url)
+
+
+@main.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Apply every pending migration (safe to run again).")
+def db_upgrade() -> None:
+    _migrate(Settings())
+    click.echo("database is up to date")
+
+
+@main.group(help="Accounts.")
+def users() -> None:
+    pass
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    return password
+
+
+@users.command("create-admin", help="Create an admin (or promote an account); the password is read from standard input.")
+@click.argument("email")
+@click.option("--name", default="Admin", show_default=True)
+def create_admin(email: str, name: str) -> None:
+    from commerce.accounts.services import create_admin as create
+    from commerce.errors import CommerceError
+
+    settings = Settings()
+    _migrate(settings)
+    password = _read_password()
+    try:
+        with _uow(settings) as uow:
+            user = create(uow, email=email, password=password, name=name)
+            click.echo(f"admin {user.email} (id {user.id}) is ready")
+    except CommerceError as error:
+        fields = "; ".join(f"{f}: {m}" for f, m in error.errors) or error.detail
+        raise click.ClickException(fields)
+
+
+@main.command(help="Run the embedded demo: migrate, load demo data once, serve on http://HOST:PORT.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--serve/--no-serve", default=True, help="--no-serve prepares everything and exits.")
+def demo(host: str, port: int, workers: int, serve: bool) -> None:
+    from commerce.demo import has_data, load_demo_data
+    from sites.storage import open_storage
+
+    settings = Settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(f"database: {settings.database_url}")
+    _migrate(settings)
+    credentials_file = settings.var_dir / "demo-credentials.json"
+    with _uow(settings) as uow:
+        if has_data(uow):
+            click.echo("demo data already loaded; keeping it")
+        else:
+            click.echo("loading demo data (stores, products, pictures)...")
+            storage = open_storage(settings.storage_url, public_url=settings.storage_public_url,
+                                   endpoint_url=settings.s3_endpoint_url)
+            creds = load_demo_data(uow, storage, progress=click.echo)
+            credentials_file.write_text(json.dumps(creds._asdict(), indent=2))
+            credentials_file.chmod(0o600)
+    if credentials_file.exists():
+        creds = json.loads(credentials_file.read_text())
+        click.echo("")
+        click.echo("Demo accounts (demo only; stored in " + str(credentials_file) + "):")
+        click.echo(f"  admin : {creds['admin_email']}  password: {creds['admin_password']}")
+        click.echo(f"  seller: {creds['seller_email']}  password: {creds['seller_password']}")
+    click.echo("")
+    click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    if serve:
+        from api.server import serve as run_server
+
+        run_server(settings, host=host, port=port, workers=workers)
+
+
+@main.command(help="Serve the API with gunicorn using the environment's settings (production).")
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=(os.cpu_count() or 1) * 2 + 1, show_default="2 x CPUs + 1", type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    from api.server import serve as run_server
+
+    run_server(Settings(), host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":
+    main()

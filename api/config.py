@@ -1,0 +1,43 @@
+"""Every setting of the platform, read from environment variables in this one place.
+
+The README's configuration table is this list. Defaults suit the embedded demo (SQLite and a
+local folder under ``var/``); production sets ``DATABASE_URL``, ``SMARTCITY_STORAGE`` and
+``SMARTCITY_RATELIMIT_STORAGE``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Settings"]
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _var_dir() -> Path:
+    return Path(_env("SMARTCITY_VAR_DIR", "var")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{_var_dir() / 'smartcity.db'}"))
+    storage_url: str = field(default_factory=lambda: _env("SMARTCITY_STORAGE", (_var_dir() / "storage").as_uri()))
+    storage_public_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_STORAGE_PUBLIC_URL"))
+    s3_endpoint_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_S3_ENDPOINT_URL"))
+    token_ttl_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_TOKEN_TTL_HOURS", "168")))
+    ratelimit_storage: str = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_STORAGE", "memory://"))
+    auth_rate_limit: str = field(default_factory=lambda: _env("SMARTCITY_AUTH_RATE_LIMIT", "10 per minute"))
+    ratelimit_enabled: bool = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_ENABLED", "1") != "0")
+    max_upload_bytes: int = field(default_factory=lambda: int(_env("SMARTCITY_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+    max_json_bytes: int = 256 * 1024
+    proxy_hops: int = field(default_factory=lambda: int(_env("SMARTCITY_PROXY_HOPS", "0")))
+    var_dir: Path = field(default_factory=_var_dir)
+
+    def with_(self, **changes) -> "Settings":
+        from dataclasses import replace
+
+        return replace(self, **changes)

@@ -1,0 +1,70 @@
+"""Per-request access to the wiring the app factory made: the unit of work, the storage, the
+settings and the caller.
+
+One unit of work per request, opened on first use and closed when the request ends, so a
+view can call several use cases and serialise their results while the session is open.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from commerce.accounts.models import User
+from commerce.accounts.services import user_for_token
+from commerce.errors import NotAllowed, NotAuthenticated
+from commerce.unit_of_work import UnitOfWork
+
+__all__ = ["uow", "storage", "settings", "bearer_token", "current_user", "optional_user", "require_admin"]
+
+
+def _wiring():
+    return current_app.extensions["smartcity"]
+
+
+def settings():
+    return _wiring().settings
+
+
+def storage():
+    return _wiring().storage
+
+
+def uow() -> UnitOfWork:
+    if "uow" not in g:
+        g.uow = UnitOfWork(_wiring().session_factory).__enter__()
+    return g.uow
+
+
+def close_uow(_exc=None) -> None:
+    unit = g.pop("uow", None)
+    if unit is not None:
+        unit.__exit__(None, None, None)
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def optional_user() -> User | None:
+    if "user" not in g:
+        token = bearer_token()
+        g.user = user_for_token(uow(), token) if token else None
+    return g.user
+
+
+def current_user() -> User:
+    user = optional_user()
+    if user is None:
+        raise NotAuthenticated("Masuk dulu: kirim header Authorization: Bearer <token>.")
+    return user
+
+
+def require_admin() -> User:
+    user = current_user()
+    if not user.has_role("admin"):
+        raise NotAllowed("Hanya petugas kota (admin) yang boleh melakukan ini.")
+    return user

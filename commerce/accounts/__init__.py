@@ -1,0 +1,1 @@
+"""City accounts: shoppers, sellers and staff, their passwords and their access tokens."""

@@ -1,0 +1,1 @@
+"""The catalog: products with variants, categories, images, and public browsing."""

@@ -1,0 +1,51 @@
+"""Opaque keyset cursors for every list in the API (never offsets: pages stay stable while
+sellers add products, and deep pages cost the same as the first)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import NamedTuple
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from commerce.errors import InvalidInput
+
+__all__ = ["encode_cursor", "decode_cursor", "Page", "keyset_page"]
+
+
+def encode_cursor(position: dict) -> str:
+    raw = json.dumps(position, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, keys: tuple[str, ...] = ("id",)) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        position = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(position, dict) or set(position) != set(keys):
+            raise ValueError
+        if not all(isinstance(position[k], int) and not isinstance(position[k], bool) for k in keys):
+            raise ValueError
+    except (ValueError, UnicodeError, json.JSONDecodeError):
+        raise InvalidInput.field("cursor", "Cursor tidak valid; gunakan next_cursor dari halaman sebelumnya.")
+    return position
+
+
+class Page(NamedTuple):
+    items: list
+    next_cursor: str | None
+
+
+def keyset_page(session: Session, query: Select, id_column, *, cursor: str | None, limit: int) -> Page:
+    """Newest first by ``id_column``; fetch one extra row to know whether a next page exists."""
+    position = decode_cursor(cursor)
+    if position:
+        query = query.where(id_column < position["id"])
+    rows = list(session.scalars(query.order_by(id_column.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor({"id": rows[-1].id}) if more else None)

@@ -1,0 +1,1 @@
+"""UMKM stores: opened by any account, approved or suspended by city staff."""

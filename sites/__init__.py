@@ -1,0 +1,2 @@
+"""Static sites (programme documentation, transparency, storefront, dashboard), their builders
+and publisher, and the object-storage adapters every part of the platform shares."""

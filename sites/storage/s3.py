@@ -1,0 +1,81 @@
+"""S3-compatible object storage through boto3.
+
+Credentials come from boto3's normal chain (environment, shared config, instance role); only
+the endpoint URL is ours to pass, which is what makes SeaweedFS, MinIO, Ceph RGW and R2 work.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from sites.storage.api import ObjectStorage, StoredObject
+
+__all__ = ["S3Storage"]
+
+DELETE_BATCH = 1000  # the S3 DeleteObjects limit
+
+
+class S3Storage(ObjectStorage):
+    def __init__(self, *, bucket: str, prefix: str = "", endpoint_url: str | None = None,
+                 public_url: str | None = None, client=None):
+        if not bucket:
+            raise ValueError("s3:// storage URL needs a bucket: s3://BUCKET/PREFIX")
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.client = client or boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            config=Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"}),
+        )
+        base = public_url or f"{(endpoint_url or 'https://s3.amazonaws.com').rstrip('/')}/{bucket}/"
+        self.public_url = base if base.endswith("/") else base + "/"
+
+    def _key(self, key: str) -> str:
+        return self.prefix + self.check_key(key)
+
+    def put(self, key, data, *, content_type, cache_control=None, content_encoding=None) -> None:
+        extra = {"ContentType": content_type}
+        if cache_control:
+            extra["CacheControl"] = cache_control
+        if content_encoding:
+            extra["ContentEncoding"] = content_encoding
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, **extra)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise KeyError(key) from None
+            raise
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            return True
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+
+    def delete(self, keys: list[str]) -> None:
+        full = [self._key(k) for k in keys]
+        for start in range(0, len(full), DELETE_BATCH):
+            batch = [{"Key": k} for k in full[start : start + DELETE_BATCH]]
+            result = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            if result.get("Errors"):
+                first = result["Errors"][0]
+                raise RuntimeError(f"S3 refused to delete {first.get('Key')}: {first.get('Message')}")
+
+    def list(self, prefix: str = "") -> Iterator[StoredObject]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+            for obj in page.get("Contents", []):
+                yield StoredObject(obj["Key"][len(self.prefix):], obj["Size"])
+
+    def url(self, key: str) -> str:
+        return self.public_url + self._key(key)
