@@ -55,14 +55,14 @@ class TokenOut(BaseModel):
 
 
 @bp.post("/auth/register", responses={201: UserOut}, summary="Daftar akun baru")
-@limiter.limit(auth_limit)
+@limiter.shared_limit(auth_limit, scope="auth")
 def register(body: RegisterIn):
     user = accounts.register(context.uow(), email=body.email, password=body.password, name=body.name)
     return user_json(user), 201
 
 
 @bp.post("/auth/token", responses={200: TokenOut}, summary="Masuk: tukar email dan kata sandi dengan token")
-@limiter.limit(auth_limit)
+@limiter.shared_limit(auth_limit, scope="auth")
 def token(body: TokenIn):
     ttl = timedelta(hours=context.settings().token_ttl_hours)
     issued = accounts.issue_token(context.uow(), email=body.email, password=body.password, ttl=ttl)

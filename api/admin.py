@@ -41,14 +41,14 @@ def list_all_stores(query: AdminStoreQuery):
     return {"items": [store_json(s, private=True) for s in page.items], "next_cursor": page.next_cursor}
 
 
-@bp.post("/stores/<int:store_id>/approve", responses={200: StoreStatusOut}, summary="Setujui toko")
+@bp.post("/stores/<store_id>/approve", responses={200: StoreStatusOut}, summary="Setujui toko")
 def approve_store(path: StorePath):
     context.require_admin()
     store = stores.set_store_status(context.uow(), store_id=path.store_id, status="approved")
     return {"id": store.id, "status": store.status}
 
 
-@bp.post("/stores/<int:store_id>/suspend", responses={200: StoreStatusOut}, summary="Bekukan toko")
+@bp.post("/stores/<store_id>/suspend", responses={200: StoreStatusOut}, summary="Bekukan toko")
 def suspend_store(path: StorePath):
     context.require_admin()
     store = stores.set_store_status(context.uow(), store_id=path.store_id, status="suspended")

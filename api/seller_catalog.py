@@ -18,7 +18,7 @@ from commerce.catalog import services as catalog
 from commerce.stores.services import owned_store
 
 bp = APIBlueprint(
-    "seller_catalog", __name__, url_prefix="/api/v1/stores/<int:store_id>",
+    "seller_catalog", __name__, url_prefix="/api/v1/stores/<store_id>",
     abp_tags=[Tag(name="katalog penjual", description="Produk toko milik penjual")],
     abp_security=[{"bearer": []}],
 )
@@ -106,20 +106,20 @@ def list_own_products(path: StorePath, query: PageQuery):
     return {"items": [product_detail(p, storage, private=True) for p in page.items], "next_cursor": page.next_cursor}
 
 
-@bp.patch("/products/<int:product_id>", responses={200: ProductOut}, summary="Ubah produk")
+@bp.patch("/products/<product_id>", responses={200: ProductOut}, summary="Ubah produk")
 def update_product(path: ProductPath, body: ProductPatch):
     store = _store(path)
     product = catalog.update_product(context.uow(), store, path.product_id, **body.model_dump(exclude_unset=True, exclude_none=True))
     return product_detail(product, context.storage(), private=True)
 
 
-@bp.delete("/products/<int:product_id>", responses={204: None}, summary="Arsipkan produk")
+@bp.delete("/products/<product_id>", responses={204: None}, summary="Arsipkan produk")
 def archive_product(path: ProductPath):
     catalog.archive_product(context.uow(), _store(path), path.product_id)
     return "", 204
 
 
-@bp.post("/products/<int:product_id>/variants", responses={201: VariantOut}, summary="Tambah varian")
+@bp.post("/products/<product_id>/variants", responses={201: VariantOut}, summary="Tambah varian")
 def add_variant(path: ProductPath, body: VariantIn):
     variant = catalog.add_variant(
         context.uow(), _store(path), path.product_id,
@@ -128,19 +128,19 @@ def add_variant(path: ProductPath, body: VariantIn):
     return variant_json(variant, private=True), 201
 
 
-@bp.patch("/variants/<int:variant_id>", responses={200: VariantOut}, summary="Ubah varian (SKU, nama, harga)")
+@bp.patch("/variants/<variant_id>", responses={200: VariantOut}, summary="Ubah varian (SKU, nama, harga)")
 def update_variant(path: VariantPath, body: VariantPatch):
     variant = catalog.update_variant(context.uow(), _store(path), path.variant_id, **body.model_dump(exclude_unset=True, exclude_none=True))
     return variant_json(variant, private=True)
 
 
-@bp.put("/variants/<int:variant_id>/stock", responses={200: StockOut}, summary="Atur stok varian")
+@bp.put("/variants/<variant_id>/stock", responses={200: StockOut}, summary="Atur stok varian")
 def set_stock(path: VariantPath, body: StockIn):
     variant = catalog.set_stock(context.uow(), _store(path), path.variant_id, body.quantity)
     return {"variant_id": variant.id, "quantity": variant.stock}
 
 
-@bp.post("/products/<int:product_id>/images", responses={201: ImageOut}, summary="Unggah gambar produk (JPEG, PNG, WebP)")
+@bp.post("/products/<product_id>/images", responses={201: ImageOut}, summary="Unggah gambar produk (JPEG, PNG, WebP)")
 @accepts_multipart
 def upload_image(path: ProductPath, form: ImageUpload):
     store = _store(path)
@@ -149,7 +149,7 @@ def upload_image(path: ProductPath, form: ImageUpload):
     return image_json(image, context.storage()), 201
 
 
-@bp.delete("/products/<int:product_id>/images/<int:image_id>", responses={204: None}, summary="Hapus gambar produk")
+@bp.delete("/products/<product_id>/images/<image_id>", responses={204: None}, summary="Hapus gambar produk")
 def remove_image(path: ImagePath):
     catalog.remove_image(context.uow(), _store(path), path.product_id, path.image_id)
     return "", 204

@@ -92,7 +92,7 @@ def get_store(path: StoreKeyPath):
     return store_json(store, private=private)
 
 
-@bp.patch("/stores/<int:store_id>", responses={200: StoreOut}, security=BEARER, summary="Ubah data toko (pemilik)")
+@bp.patch("/stores/<store_id>", responses={200: StoreOut}, security=BEARER, summary="Ubah data toko (pemilik)")
 def update_store(path: StorePath, body: StorePatch):
     unit = context.uow()
     store = stores.owned_store(unit, path.store_id, context.current_user())
