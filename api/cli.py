@@ -44,6 +44,18 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+@db.command("revision", help="Autogenerate a migration from the models (for developers; read the result).")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    from alembic import command
+
+    from commerce.migrate import alembic_config
+
+    settings = Settings()
+    _migrate(settings)
+    command.revision(alembic_config(settings.database_url), message=message, autogenerate=True)
+
+
 @main.group(help="Accounts.")
 def users() -> None:
     pass

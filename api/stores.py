@@ -88,8 +88,7 @@ def list_approved_stores(query: StoreListQuery):
 def get_store(path: StoreKeyPath):
     viewer = context.optional_user()
     store = stores.find_store(context.uow(), path.id_or_slug, viewer=viewer)
-    private = viewer is not None and (viewer.id == store.owner_id or viewer.has_role("admin"))
-    return store_json(store, private=private)
+    return store_json(store, private=stores.manages(viewer, store))
 
 
 @bp.patch("/stores/<store_id>", responses={200: StoreOut}, security=BEARER, summary="Ubah data toko (pemilik)")

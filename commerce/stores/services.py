@@ -24,6 +24,7 @@ __all__ = [
     "owned_store",
     "list_stores",
     "stores_of",
+    "manages",
 ]
 
 
@@ -105,13 +106,14 @@ def find_store(uow: UnitOfWork, id_or_slug: str | int, *, viewer: User | None = 
     store = uow.session.scalar(
         select(Store).where(Store.id == store_id if store_id else Store.slug == key)
     )
-    visible = store is not None and (
-        store.is_public
-        or (viewer is not None and (viewer.id == store.owner_id or viewer.has_role("admin")))
-    )
-    if not visible:
+    if store is None or not (store.is_public or manages(viewer, store)):
         raise NotFound(f"Toko '{key}' tidak ditemukan.")
     return store
+
+
+def manages(user: User | None, store: Store) -> bool:
+    """Owners and city staff see a store's private side (address, phone, unapproved state)."""
+    return user is not None and (user.id == store.owner_id or user.has_role("admin"))
 
 
 def owned_store(uow: UnitOfWork, store_id: int, user: User, *, lock: bool = False) -> Store:
