@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import jsonify, redirect
 from flask_openapi3 import Info
@@ -15,6 +16,7 @@ from api.config import Settings
 from api.openapi import SmartCityOpenAPI
 from api.problems import register_error_handlers, validation_problem
 from commerce.db import make_engine, make_session_factory
+from commerce.payments import PaymentSettings, providers
 from sites.storage import ObjectStorage, open_storage
 
 __all__ = ["create_app", "Wiring"]
@@ -34,6 +36,7 @@ class Wiring:
     engine: object
     session_factory: sessionmaker
     storage: ObjectStorage
+    payment_providers: dict
 
 
 def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
@@ -67,9 +70,15 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
         storage=open_storage(
             settings.storage_url, public_url=settings.storage_public_url, endpoint_url=settings.s3_endpoint_url
         ),
+        payment_providers=providers(PaymentSettings(
+            transfer_window=timedelta(hours=settings.transfer_hours),
+            bank_name=settings.bank_name,
+            bank_account_number=settings.bank_account_number,
+            bank_account_name=settings.bank_account_name,
+        )),
     )
 
-    from api import accounts, admin, catalog, context, seller_catalog, stores, web
+    from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
     from api.extensions import limiter
     from api.requests import install_body_checks
 
@@ -77,7 +86,8 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     install_body_checks(app)
     register_error_handlers(app)
     app.teardown_appcontext(context.close_uow)
-    for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, admin.bp, catalog.bp):
+    for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, admin.bp, catalog.bp,
+                      checkout.bp, orders.bp):
         app.register_api(blueprint)
     app.register_blueprint(web.bp)
 

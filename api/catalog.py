@@ -11,6 +11,8 @@ from api.serializers import product_detail, product_summary
 from commerce import places
 from commerce.catalog.browse import browse_products, public_product
 from commerce.catalog.categories import CATEGORIES
+from commerce.catalog.models import Product, Variant
+from commerce.inventory.availability import availability
 
 bp = APIBlueprint("catalog", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="katalog", description="Produk dan kategori")])
 
@@ -108,19 +110,26 @@ class PlaceList(BaseModel):
     items: list[KecamatanOut]
 
 
+def available_units(products: list[Product] = (), variants: list[Variant] = ()) -> dict[int, int]:
+    """Availability of every variant shown, in one query for the whole page."""
+    shown = [v for p in products for v in p.variants] + list(variants)
+    return availability(context.uow().session, shown)
+
+
 @bp.get("/products", responses={200: ProductList}, summary="Jelajahi dan cari produk")
 def browse(query: BrowseQuery):
     page = browse_products(
         context.uow(), q=query.q, category=query.category, store=query.store,
         kecamatan=query.kecamatan, limit=query.limit, cursor=query.cursor,
     )
-    storage = context.storage()
-    return {"items": [product_summary(p, storage) for p in page.items], "next_cursor": page.next_cursor}
+    storage, available = context.storage(), available_units(page.items)
+    return {"items": [product_summary(p, storage, available) for p in page.items], "next_cursor": page.next_cursor}
 
 
 @bp.get("/products/<id_or_slug>", responses={200: ProductOut}, summary="Satu produk dengan variannya")
 def product(path: ProductKeyPath):
-    return product_detail(public_product(context.uow(), path.id_or_slug), context.storage())
+    found = public_product(context.uow(), path.id_or_slug)
+    return product_detail(found, context.storage(), available_units([found]))
 
 
 @bp.get("/categories", responses={200: CategoryList}, summary="Daftar kategori")

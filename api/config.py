@@ -34,6 +34,11 @@ class Settings:
     ratelimit_enabled: bool = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_ENABLED", "1") != "0")
     max_upload_bytes: int = field(default_factory=lambda: int(_env("SMARTCITY_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
     max_json_bytes: int = 256 * 1024
+    reservation_minutes: int = field(default_factory=lambda: int(_env("SMARTCITY_RESERVATION_MINUTES", "15")))
+    transfer_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_TRANSFER_HOURS", "24")))
+    bank_name: str = field(default_factory=lambda: _env("SMARTCITY_BANK_NAME", "Bank Kaltimtara"))
+    bank_account_number: str = field(default_factory=lambda: _env("SMARTCITY_BANK_ACCOUNT", "0000000000"))
+    bank_account_name: str = field(default_factory=lambda: _env("SMARTCITY_BANK_ACCOUNT_NAME", "Behambinan Pemkot Samarinda (demo)"))
     proxy_hops: int = field(default_factory=lambda: int(_env("SMARTCITY_PROXY_HOPS", "0")))
     var_dir: Path = field(default_factory=_var_dir)
 

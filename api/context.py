@@ -14,7 +14,7 @@ from commerce.accounts.services import user_for_token
 from commerce.errors import NotAllowed, NotAuthenticated
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["uow", "storage", "settings", "bearer_token", "current_user", "optional_user", "require_admin"]
+__all__ = ["uow", "storage", "payment_providers", "settings", "bearer_token", "current_user", "optional_user", "require_admin"]
 
 
 def _wiring():
@@ -23,6 +23,10 @@ def _wiring():
 
 def settings():
     return _wiring().settings
+
+
+def payment_providers():
+    return _wiring().payment_providers
 
 
 def storage():

@@ -56,7 +56,8 @@ _DETAILS = {
 }
 
 
-def problem(status: int, detail: str, *, title: str | None = None, errors=None, headers=None) -> Response:
+def problem(status: int, detail: str, *, title: str | None = None, errors=None, headers=None,
+            extensions: dict | None = None) -> Response:
     body = {
         "type": "about:blank",
         "title": title or _TITLES.get(status, "Kesalahan"),
@@ -65,6 +66,7 @@ def problem(status: int, detail: str, *, title: str | None = None, errors=None, 
     }
     if errors:
         body["errors"] = [{"field": f, "message": m} for f, m in errors]
+    body.update(extensions or {})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIME)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -90,7 +92,8 @@ def register_error_handlers(app: Flask) -> None:
     def _domain(error: CommerceError):
         status = next((s for cls, s in _STATUS_OF.items() if isinstance(error, cls)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return problem(status, error.detail, title=error.title, errors=error.errors, headers=headers)
+        return problem(status, error.detail, title=error.title, errors=error.errors, headers=headers,
+                       extensions=error.extensions)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -28,6 +28,8 @@ def _is_json(mimetype: str) -> bool:
 def _check_body() -> None:
     if request.method not in BODY_METHODS or not request.path.startswith("/api/"):
         return
+    if request.routing_exception is not None:
+        return  # an unknown address or method answers 404/405 whatever the body is
     has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
     view = current_app.view_functions.get(request.endpoint)
     accepts = getattr(view, "accepts", "application/json")
@@ -40,9 +42,19 @@ def _check_body() -> None:
     if not _is_json(request.mimetype):
         raise UnsupportedMediaType("Kirim isi permintaan sebagai application/json.")
     limit = current_app.extensions["smartcity"].settings.max_json_bytes
+    too_large = RequestEntityTooLarge(f"Isi JSON maksimal {limit // 1024} KB.")
     if request.content_length and request.content_length > limit:
-        raise RequestEntityTooLarge(f"Isi JSON maksimal {limit // 1024} KB.")
-    if request.get_json(silent=True) is None:
+        raise too_large
+    # A chunked body has no Content-Length to check up front: read at most one byte past the
+    # limit, so that a longer body is refused instead of being cut short.
+    request.max_content_length = limit + 1
+    if len(request.get_data(cache=True)) > limit:
+        raise too_large
+    try:
+        parsed = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("Isi JSON terlalu dalam bersarang.") from None
+    if parsed is None:
         raise BadRequest("Isi permintaan bukan JSON yang valid.")
 
 

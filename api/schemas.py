@@ -45,6 +45,13 @@ class FieldErrorOut(BaseModel):
     message: str
 
 
+class ShortageOut(BaseModel):
+    line: int
+    variant_id: int
+    requested: int
+    available: int
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
@@ -53,6 +60,7 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[FieldErrorOut] | None = None
+    lines: list[ShortageOut] | None = Field(None, description="Stok tidak cukup: yang tersedia per baris")
 
 
 class PageQuery(BaseModel):

@@ -6,12 +6,15 @@ seller's rows whatever ids the request carries.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from werkzeug.datastructures import FileStorage as UploadedFile
 
 from api import context
 from api.requests import accepts_multipart
-from api.catalog import ImageOut, ProductOut, VariantOut
+from api.catalog import ImageOut, ProductOut, VariantOut, available_units
 from api.schemas import Body, Id, Page, PageQuery, text
 from api.serializers import image_json, product_detail, variant_json
 from commerce.catalog import services as catalog
@@ -75,8 +78,15 @@ class StockOut(BaseModel):
     quantity: int
 
 
+def _uploaded_file(value):
+    # flask-openapi3 passes a plain text field named "file" through as a string
+    if not isinstance(value, UploadedFile):
+        raise ValueError("Kirim berkas gambar sebagai multipart/form-data, bukan teks.")
+    return value
+
+
 class ImageUpload(BaseModel):
-    file: FileStorage
+    file: Annotated[FileStorage, AfterValidator(_uploaded_file)]
     alt: text(200) = ""
 
 
@@ -96,21 +106,23 @@ def add_product(path: StorePath, body: ProductIn):
         context.uow(), store, name=body.name, description=body.description,
         category=body.category, variants=variants,
     )
-    return product_detail(product, context.storage(), private=True), 201
+    return product_detail(product, context.storage(), available_units([product]), private=True), 201
 
 
 @bp.get("/products", responses={200: SellerProductList}, summary="Produk toko ini (termasuk stok)")
 def list_own_products(path: StorePath, query: PageQuery):
     page = catalog.store_products(context.uow(), _store(path), cursor=query.cursor, limit=query.limit)
     storage = context.storage()
-    return {"items": [product_detail(p, storage, private=True) for p in page.items], "next_cursor": page.next_cursor}
+    available = available_units(page.items)
+    return {"items": [product_detail(p, storage, available, private=True) for p in page.items],
+            "next_cursor": page.next_cursor}
 
 
 @bp.patch("/products/<product_id>", responses={200: ProductOut}, summary="Ubah produk")
 def update_product(path: ProductPath, body: ProductPatch):
     store = _store(path)
     product = catalog.update_product(context.uow(), store, path.product_id, **body.model_dump(exclude_unset=True, exclude_none=True))
-    return product_detail(product, context.storage(), private=True)
+    return product_detail(product, context.storage(), available_units([product]), private=True)
 
 
 @bp.delete("/products/<product_id>", responses={204: None}, summary="Arsipkan produk")
@@ -125,13 +137,13 @@ def add_variant(path: ProductPath, body: VariantIn):
         context.uow(), _store(path), path.product_id,
         catalog.VariantInput(body.sku, body.name, body.price, body.stock),
     )
-    return variant_json(variant, private=True), 201
+    return variant_json(variant, available_units(variants=[variant]), private=True), 201
 
 
 @bp.patch("/variants/<variant_id>", responses={200: VariantOut}, summary="Ubah varian (SKU, nama, harga)")
 def update_variant(path: VariantPath, body: VariantPatch):
     variant = catalog.update_variant(context.uow(), _store(path), path.variant_id, **body.model_dump(exclude_unset=True, exclude_none=True))
-    return variant_json(variant, private=True)
+    return variant_json(variant, available_units(variants=[variant]), private=True)
 
 
 @bp.put("/variants/<variant_id>/stock", responses={200: StockOut}, summary="Atur stok varian")

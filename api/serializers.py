@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from commerce import places
 from commerce.accounts.models import User
-from commerce.catalog.availability import available_quantity
 from commerce.catalog.categories import category_by_slug
 from commerce.catalog.models import Product, ProductImage, Variant
 from commerce.stores.models import Store
@@ -65,9 +64,9 @@ def image_json(image: ProductImage, storage) -> dict:
             "url": default["url"], "sizes": sizes}
 
 
-def variant_json(variant: Variant, *, private: bool = False) -> dict:
+def variant_json(variant: Variant, available: dict[int, int], *, private: bool = False) -> dict:
     data = {"id": variant.id, "sku": variant.sku, "name": variant.name, "price": variant.price,
-            "price_display": rupiah(variant.price), "available": available_quantity(variant)}
+            "price_display": rupiah(variant.price), "available": available.get(variant.id, 0)}
     if private:
         data["stock"] = variant.stock
     return data
@@ -78,7 +77,8 @@ def _category_name(slug: str) -> str:
     return category.name if category else slug
 
 
-def product_summary(product: Product, storage) -> dict:
+def product_summary(product: Product, storage, available: dict[int, int]) -> dict:
+    """``available``: units per variant id, from :func:`commerce.inventory.availability.availability`."""
     prices = [v.price for v in product.variants] or [0]
     return {
         "id": product.id,
@@ -88,17 +88,17 @@ def product_summary(product: Product, storage) -> dict:
         "category_name": _category_name(product.category),
         "price_from": min(prices),
         "price_display": rupiah(min(prices)),
-        "in_stock": any(available_quantity(v) > 0 for v in product.variants),
+        "in_stock": any(available.get(v.id, 0) > 0 for v in product.variants),
         "store": store_brief(product.store),
         "image": image_json(product.images[0], storage) if product.images else None,
     }
 
 
-def product_detail(product: Product, storage, *, private: bool = False) -> dict:
-    return product_summary(product, storage) | {
+def product_detail(product: Product, storage, available: dict[int, int], *, private: bool = False) -> dict:
+    return product_summary(product, storage, available) | {
         "description": product.description,
         "status": product.status,
-        "variants": [variant_json(v, private=private) for v in product.variants],
+        "variants": [variant_json(v, available, private=private) for v in product.variants],
         "images": [image_json(i, storage) for i in product.images],
         "created_at": when(product.created_at),
         "updated_at": when(product.updated_at),

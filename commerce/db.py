@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "UTCDateTime", "make_engine", "make_session_factory", "utcnow"]
+__all__ = ["Base", "UTCDateTime", "make_engine", "make_session_factory", "utcnow", "WRITE_OPTION"]
 
 # Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -59,7 +59,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+WRITE_OPTION = "smartcity_write"
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # We issue BEGIN ourselves (below), so the driver must not.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -68,10 +73,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """Write transactions take SQLite's write lock at BEGIN.
+
+    A deferred transaction that reads and then writes can fail at once with "database is
+    locked" when another writer committed in between (its read snapshot is stale); BEGIN
+    IMMEDIATE instead waits (busy_timeout) for the lock and then sees the latest data. This is
+    SQLite's counterpart of PostgreSQL's SELECT ... FOR UPDATE on the stock rows.
+    """
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would pick psycopg2.

@@ -16,6 +16,8 @@ __all__ = [
     "NotAllowed",
     "NotAuthenticated",
     "Conflict",
+    "OutOfStock",
+    "Shortage",
 ]
 
 
@@ -29,10 +31,12 @@ class CommerceError(Exception):
 
     title = "Permintaan tidak dapat diproses"
 
-    def __init__(self, detail: str, *, errors: list[FieldError] | None = None):
+    def __init__(self, detail: str, *, errors: list[FieldError] | None = None, extensions: dict | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        # Extra members of the problem document (RFC 9457 allows them), e.g. per-line stock.
+        self.extensions = extensions or {}
 
 
 class InvalidInput(CommerceError):
@@ -63,3 +67,32 @@ class Conflict(CommerceError):
     """The request clashes with the current state: a duplicate SKU, an email already used."""
 
     title = "Konflik dengan data yang ada"
+
+
+class Shortage(NamedTuple):
+    line: int  # index of the line in the request
+    variant_id: int
+    requested: int
+    available: int
+
+
+class OutOfStock(Conflict):
+    """Some lines ask for more than can be had; ``shortages`` says what is available per line."""
+
+    title = "Stok tidak cukup"
+
+    def __init__(self, shortages: list[Shortage], *, field_prefix: str = "lines"):
+        errors = [
+            FieldError(
+                f"{field_prefix}.{s.line}.quantity",
+                f"Varian {s.variant_id}: diminta {s.requested}, tersedia {s.available}."
+                if s.available else f"Varian {s.variant_id} sudah habis.",
+            )
+            for s in shortages
+        ]
+        super().__init__(
+            "Stok tidak cukup untuk sebagian barang; lihat 'lines' untuk jumlah yang tersedia.",
+            errors=errors,
+            extensions={"lines": [s._asdict() for s in shortages]},
+        )
+        self.shortages = shortages

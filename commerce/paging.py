@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from commerce.errors import InvalidInput
+from commerce.keys import MAX_ID
 
 __all__ = ["encode_cursor", "decode_cursor", "Page", "keyset_page"]
 
@@ -28,7 +29,9 @@ def decode_cursor(cursor: str | None, *, keys: tuple[str, ...] = ("id",)) -> dic
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(position, dict) or set(position) != set(keys):
             raise ValueError
-        if not all(isinstance(position[k], int) and not isinstance(position[k], bool) for k in keys):
+        # Positions are row ids; anything outside the id range is no cursor we made, and
+        # PostgreSQL would refuse to compare it with an integer column.
+        if not all(type(position[k]) is int and 0 < position[k] <= MAX_ID for k in keys):
             raise ValueError
     except (ValueError, UnicodeError, json.JSONDecodeError):
         raise InvalidInput.field("cursor", "Cursor tidak valid; gunakan next_cursor dari halaman sebelumnya.")

@@ -7,9 +7,13 @@ through a use case never leaves half a change behind.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["UnitOfWork"]
+from commerce.db import WRITE_OPTION
+
+__all__ = ["UnitOfWork", "write_transaction"]
 
 
 class UnitOfWork:
@@ -26,8 +30,38 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def begin_write(self) -> None:
+        """Start a transaction that will write contended rows (stock, orders).
+
+        Whatever this unit of work read before (the caller's account, say) is committed first,
+        so the new transaction starts from the latest data: on SQLite it holds the write lock
+        from its first statement (BEGIN IMMEDIATE); on PostgreSQL the use case then locks the
+        rows it changes with SELECT ... FOR UPDATE.
+        """
+        if self.session.in_transaction():
+            self.session.commit()
+        self.session.connection(execution_options={WRITE_OPTION: True})
+
     def commit(self) -> None:
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def write_transaction(use_case):
+    """Mark a use case that writes: it runs in its own write transaction, committed at the end.
+
+    On SQLite this matters for correctness, not only for clarity: a transaction that starts by
+    reading and later writes can fail at once with "database is locked" when another worker
+    wrote in between; starting with the write lock makes it wait its turn instead.
+    """
+
+    @wraps(use_case)
+    def run(uow: UnitOfWork, *args, **kwargs):
+        uow.begin_write()
+        result = use_case(uow, *args, **kwargs)
+        uow.commit()
+        return result
+
+    return run

@@ -13,7 +13,7 @@ from commerce.accounts.models import AccessToken, User
 from commerce.accounts.passwords import hash_password, verify_password
 from commerce.db import utcnow
 from commerce.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
-from commerce.unit_of_work import UnitOfWork
+from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
     "IssuedToken",
@@ -50,6 +50,7 @@ def _check_password(password: str) -> None:
         )
 
 
+@write_transaction
 def register(uow: UnitOfWork, *, email: str, password: str, name: str, roles=("shopper",)) -> User:
     email = _normal_email(email)
     _check_password(password)
@@ -67,6 +68,7 @@ def register(uow: UnitOfWork, *, email: str, password: str, name: str, roles=("s
     return user
 
 
+@write_transaction
 def create_admin(uow: UnitOfWork, *, email: str, password: str, name: str = "Admin") -> User:
     """Create an admin, or make an existing account an admin (its password is reset)."""
     email = _normal_email(email)
@@ -83,6 +85,7 @@ def create_admin(uow: UnitOfWork, *, email: str, password: str, name: str = "Adm
     return user
 
 
+@write_transaction
 def issue_token(
     uow: UnitOfWork, *, email: str, password: str, ttl: timedelta = DEFAULT_TOKEN_TTL
 ) -> IssuedToken:
@@ -109,6 +112,7 @@ def user_for_token(uow: UnitOfWork, token: str) -> User:
     return row.user
 
 
+@write_transaction
 def revoke_token(uow: UnitOfWork, token: str) -> None:
     row = uow.session.scalar(select(AccessToken).where(AccessToken.token_hash == _hash_token(token)))
     if row is None or row.revoked_at is not None:

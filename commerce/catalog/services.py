@@ -15,7 +15,7 @@ from commerce.errors import Conflict, FieldError, InvalidInput, NotFound
 from commerce.paging import Page, keyset_page
 from commerce.slugs import unique_slug
 from commerce.stores.models import Store
-from commerce.unit_of_work import UnitOfWork
+from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
     "VariantInput",
@@ -85,6 +85,7 @@ def _commit_guarding_sku(uow: UnitOfWork, field: str, sku: str) -> None:
         raise _sku_conflict(field, sku)
 
 
+@write_transaction
 def add_product(
     uow: UnitOfWork,
     store: Store,
@@ -145,6 +146,7 @@ def _variant_of_store(uow: UnitOfWork, store: Store, variant_id: int, *, lock: b
     return variant
 
 
+@write_transaction
 def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) -> Product:
     product = product_of_store(uow, store, product_id)
     if "name" in changes:
@@ -160,6 +162,7 @@ def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) ->
     return product
 
 
+@write_transaction
 def archive_product(uow: UnitOfWork, store: Store, product_id: int) -> None:
     """Archived products leave the catalog; their rows stay for orders that reference them."""
     product = product_of_store(uow, store, product_id)
@@ -167,6 +170,7 @@ def archive_product(uow: UnitOfWork, store: Store, product_id: int) -> None:
     uow.commit()
 
 
+@write_transaction
 def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: VariantInput) -> Variant:
     product = product_of_store(uow, store, product_id)
     v = _check_variant(variant, "")
@@ -178,6 +182,7 @@ def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: Variant
     return row
 
 
+@write_transaction
 def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) -> Variant:
     variant = _variant_of_store(uow, store, variant_id)
     merged = _check_variant(
@@ -196,6 +201,7 @@ def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) ->
     return variant
 
 
+@write_transaction
 def set_stock(uow: UnitOfWork, store: Store, variant_id: int, quantity: int) -> Variant:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
         raise InvalidInput.field("quantity", "Stok harus bilangan bulat 0 atau lebih.")
@@ -205,6 +211,7 @@ def set_stock(uow: UnitOfWork, store: Store, variant_id: int, quantity: int) -> 
     return variant
 
 
+@write_transaction
 def add_image(
     uow: UnitOfWork, store: Store, product_id: int, data: bytes, images: ImageStore, *, alt: str = ""
 ) -> ProductImage:
@@ -230,6 +237,7 @@ def add_image(
     return image
 
 
+@write_transaction
 def remove_image(uow: UnitOfWork, store: Store, product_id: int, image_id: int) -> None:
     """The row goes; the files stay, since another product may share the same picture."""
     product = product_of_store(uow, store, product_id)

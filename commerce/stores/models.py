@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commerce.accounts.models import User
 from commerce.db import Base, UTCDateTime, utcnow
 
-__all__ = ["Store", "STORE_STATUSES"]
+__all__ = ["Store", "DeliveryFee", "STORE_STATUSES"]
 
 STORE_STATUSES = ("pending", "approved", "suspended")
 
@@ -28,9 +28,25 @@ class Store(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Where buyers send a bank transfer; when empty, the city's collection account is used.
+    bank_name: Mapped[str | None] = mapped_column(String(60), default=None)
+    bank_account_number: Mapped[str | None] = mapped_column(String(30), default=None)
+    bank_account_name: Mapped[str | None] = mapped_column(String(120), default=None)
 
     owner: Mapped[User] = relationship()
 
     @property
     def is_public(self) -> bool:
         return self.status == "approved"
+
+
+class DeliveryFee(Base):
+    """What a store charges to deliver to one destination kecamatan (rupiah)."""
+
+    __tablename__ = "delivery_fees"
+    __table_args__ = (UniqueConstraint("store_id", "kecamatan_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    kecamatan_code: Mapped[str] = mapped_column(String(8))
+    fee: Mapped[int]

@@ -14,7 +14,7 @@ from commerce.paging import Page, keyset_page
 from commerce.phones import normalise_phone
 from commerce.slugs import unique_slug
 from commerce.stores.models import STORE_STATUSES, Store
-from commerce.unit_of_work import UnitOfWork
+from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
     "open_store",
@@ -25,6 +25,7 @@ __all__ = [
     "list_stores",
     "stores_of",
     "manages",
+    "managed_store",
 ]
 
 
@@ -35,6 +36,7 @@ def _clean_text(value: str, field: str, *, required: bool = True) -> str:
     return value
 
 
+@write_transaction
 def open_store(
     uow: UnitOfWork,
     *,
@@ -66,6 +68,7 @@ def open_store(
     return store
 
 
+@write_transaction
 def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
     if "name" in changes:
         store.name = _clean_text(changes["name"], "name")
@@ -84,6 +87,7 @@ def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
     return store
 
 
+@write_transaction
 def set_store_status(uow: UnitOfWork, *, store_id: int, status: str) -> Store:
     """Admin decision: approve (products become public) or suspend (they disappear)."""
     if status not in STORE_STATUSES:
@@ -126,6 +130,16 @@ def owned_store(uow: UnitOfWork, store_id: int, user: User, *, lock: bool = Fals
     if store is None:
         raise NotFound(f"Toko {store_id} tidak ditemukan.")
     if store.owner_id != user.id:
+        raise NotAllowed("Anda bukan pemilik toko ini.")
+    return store
+
+
+def managed_store(uow: UnitOfWork, store_id: int, user: User) -> Store:
+    """The store if ``user`` owns it or is city staff (who may e.g. confirm a bank transfer)."""
+    store = uow.session.get(Store, store_id)
+    if store is None:
+        raise NotFound(f"Toko {store_id} tidak ditemukan.")
+    if not manages(user, store):
         raise NotAllowed("Anda bukan pemilik toko ini.")
     return store
 

@@ -1,0 +1,203 @@
+"""Checkout: start a multi-store cart, fill it, complete it into one order per store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from flask import request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, EmailStr, Field, ValidationError
+
+from api import context
+from api.catalog import available_units
+from api.order_views import checkout_json, completion_json
+from api.problems import validation_problem
+from api.schemas import Body, Id, text
+from commerce.checkout import services as checkouts
+from commerce.errors import InvalidInput
+from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
+
+bp = APIBlueprint("checkout", __name__, url_prefix="/api/v1",
+                  abp_tags=[Tag(name="checkout", description="Keranjang multi-toko dan penyelesaian pesanan")])
+
+
+class LineIn(Body):
+    variant_id: Id
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+
+
+class CheckoutIn(Body):
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class AddressIn(Body):
+    street: text(300, min_length=1)
+    kecamatan: text(60, min_length=1)
+    kelurahan: text(60, min_length=1)
+
+
+class CheckoutPatch(Body):
+    email: EmailStr | None = Field(None, max_length=254)
+    phone: text(30, min_length=1) | None = None
+    name: text(120, min_length=1) | None = None
+    shipping_address: AddressIn | None = None
+    payment_method: Literal["cod", "bank_transfer", "stripe"] | None = None
+    delivery: dict[str, Literal["delivery", "pickup"]] | None = Field(
+        None, description="Per toko: {\"<store_id>\": \"delivery\" | \"pickup\"}", max_length=MAX_LINES)
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES, description="Ganti isi keranjang")
+
+
+class CompleteIn(Body):
+    note: text(300) | None = None
+
+
+class CompleteHeaders(BaseModel):
+    idempotency_key: text(200, min_length=8) = Field(
+        alias="Idempotency-Key", description="Kunci unik dari klien; mengulang permintaan yang sama aman")
+
+
+class CheckoutPath(BaseModel):
+    checkout_id: text(64, min_length=10)
+
+
+class AddressOut(BaseModel):
+    street: str
+    kecamatan: str
+    kelurahan: str
+    kecamatan_code: str
+    kelurahan_code: str
+
+
+class CheckoutLineOut(BaseModel):
+    id: int
+    variant_id: int
+    product_id: int
+    product_name: str
+    variant_name: str
+    sku: str
+    store_id: int
+    quantity: int
+    unit_price: int
+    total: int
+    available: int
+
+
+class StoreBriefOut(BaseModel):
+    id: int
+    slug: str
+    name: str
+    kecamatan: str
+    kelurahan: str
+
+
+class CheckoutStoreOut(BaseModel):
+    store: StoreBriefOut
+    delivery: str
+    items_total: int
+    delivery_fee: int
+    total: int
+
+
+class TotalsOut(BaseModel):
+    items: int
+    delivery: int
+    total: int
+    total_display: str
+
+
+class CheckoutOut(BaseModel):
+    id: str
+    lines: list[CheckoutLineOut]
+    stores: list[CheckoutStoreOut]
+    totals: TotalsOut
+    reserved_until: str | None
+    email: str | None
+    phone: str | None
+    name: str | None
+    shipping_address: AddressOut | None
+    payment_method: str | None
+    delivery: dict[str, str]
+    completed: bool
+
+
+class PaymentOut(BaseModel):
+    method: str
+    status: str
+    amount: int
+    amount_display: str
+    instructions: dict
+    due_at: str | None
+    paid_at: str | None
+
+
+class PlacedOrderOut(BaseModel):
+    id: int
+    number: str
+    store_id: int
+    status: str
+    total: int
+    token: str | None = Field(description="Token rahasia untuk melacak pesanan; hanya diberikan sekali")
+    payment: PaymentOut | None
+
+
+class CompletionPaymentOut(BaseModel):
+    method: str | None
+    amount: int
+    amount_display: str
+    per_order: list[dict]
+
+
+class CompletionOut(BaseModel):
+    orders: list[PlacedOrderOut]
+    payment: CompletionPaymentOut
+
+
+def _ttl() -> timedelta:
+    return timedelta(minutes=context.settings().reservation_minutes)
+
+
+def _lines(items: list[LineIn]) -> list[LineRequest]:
+    return [LineRequest(line.variant_id, line.quantity) for line in items]
+
+
+def _render(checkout):
+    unit = context.uow()
+    return checkout_json(unit, checkout, available_units(variants=[line.variant for line in checkout.lines]))
+
+
+@bp.post("/checkouts", responses={201: CheckoutOut}, summary="Mulai checkout (stok dipesan sementara)")
+def start_checkout(body: CheckoutIn):
+    checkout = checkouts.start_checkout(context.uow(), lines=_lines(body.lines), user=context.optional_user(), ttl=_ttl())
+    return _render(checkout), 201
+
+
+@bp.get("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Lihat checkout")
+def get_checkout(path: CheckoutPath):
+    return _render(checkouts.get_checkout(context.uow(), path.checkout_id))
+
+
+@bp.patch("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Isi kontak, alamat, pembayaran, pengiriman")
+def fill_checkout(path: CheckoutPath, body: CheckoutPatch):
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    if body.lines is not None:
+        changes["lines"] = _lines(body.lines)
+    checkout = checkouts.update_checkout(context.uow(), path.checkout_id, changes=changes, ttl=_ttl())
+    return _render(checkout)
+
+
+@bp.post("/checkouts/<checkout_id>/complete", responses={201: CompletionOut, 200: CompletionOut},
+         summary="Selesaikan: satu pesanan per toko (wajib header Idempotency-Key)")
+def complete_checkout(path: CheckoutPath, header: CompleteHeaders):
+    body = request.get_json(silent=True) if request.content_length else {}
+    if body is None or not isinstance(body, dict):
+        raise InvalidInput.field("body", "Isi permintaan harus objek JSON (boleh kosong).")
+    try:
+        CompleteIn.model_validate(body)
+    except ValidationError as error:
+        return validation_problem(error)
+    status, answer = checkouts.complete_checkout(
+        context.uow(), path.checkout_id, idempotency_key=header.idempotency_key, body=body,
+        render=completion_json, providers=context.payment_providers(),
+    )
+    return answer, status

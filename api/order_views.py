@@ -1,0 +1,115 @@
+"""JSON of checkouts, orders and POS sales (DESIGN.md section 3 names the fixed fields)."""
+
+from __future__ import annotations
+
+import json
+
+from api.serializers import rupiah, store_brief, when
+from commerce import places
+from commerce.checkout.models import Checkout
+from commerce.checkout.services import PlacedOrder, reserved_until, store_totals
+from commerce.orders.models import Order
+from commerce.pos.models import PosSale
+from commerce.unit_of_work import UnitOfWork
+
+__all__ = ["checkout_json", "order_json", "completion_json", "pos_sale_json"]
+
+
+def _address(street, kecamatan_code, kelurahan_code) -> dict | None:
+    if not street:
+        return None
+    kec = places.find_kecamatan(kecamatan_code)
+    kel = places.find_kelurahan(kec, kelurahan_code) if kec else None
+    return {"street": street, "kecamatan": kec.name if kec else kecamatan_code,
+            "kelurahan": kel.name if kel else kelurahan_code,
+            "kecamatan_code": kecamatan_code, "kelurahan_code": kelurahan_code}
+
+
+def checkout_json(uow: UnitOfWork, checkout: Checkout, available: dict[int, int]) -> dict:
+    lines = [
+        {"id": line.id, "variant_id": line.variant_id, "product_id": line.variant.product_id,
+         "product_name": line.variant.product.name, "variant_name": line.variant.name, "sku": line.variant.sku,
+         "store_id": line.store_id, "quantity": line.quantity, "unit_price": line.variant.price,
+         "total": line.variant.price * line.quantity, "available": available.get(line.variant_id, 0)}
+        for line in checkout.lines
+    ]
+    parts = store_totals(uow, checkout)
+    stores = [{"store": store_brief(p.store), "delivery": p.delivery, "items_total": p.items_total,
+               "delivery_fee": p.delivery_fee, "total": p.total} for p in parts]
+    items, fees = sum(p.items_total for p in parts), sum(p.delivery_fee for p in parts)
+    return {
+        "id": checkout.id,
+        "lines": lines,
+        "stores": stores,
+        "totals": {"items": items, "delivery": fees, "total": items + fees, "total_display": rupiah(items + fees)},
+        "reserved_until": when(reserved_until(uow, checkout)),
+        "email": checkout.email,
+        "phone": checkout.phone,
+        "name": checkout.name,
+        "shipping_address": _address(checkout.street, checkout.kecamatan_code, checkout.kelurahan_code),
+        "payment_method": checkout.payment_method,
+        "delivery": {str(p.store.id): p.delivery for p in parts},
+        "completed": checkout.completed_at is not None,
+    }
+
+
+def _payment_json(order: Order) -> dict | None:
+    if not order.payments:
+        return None
+    payment = order.payments[-1]
+    return {"method": payment.method, "status": payment.status, "amount": payment.amount,
+            "amount_display": rupiah(payment.amount), "instructions": json.loads(payment.instructions_json),
+            "due_at": when(order.payment_due_at), "paid_at": when(payment.paid_at)}
+
+
+def order_json(order: Order, *, private: bool = False) -> dict:
+    """An order as its buyer and its seller see it (``private`` adds nothing for strangers:
+    orders are never shown to anyone else)."""
+    data = {
+        "id": order.id,
+        "number": order.number,
+        "store_id": order.store_id,
+        "store": store_brief(order.store),
+        "status": order.status,
+        "payment_method": order.payment_method,
+        "payment_status": order.payment_status,
+        "delivery_method": order.delivery_method,
+        "items_total": order.items_total,
+        "delivery_fee": order.delivery_fee,
+        "total": order.total,
+        "total_display": rupiah(order.total),
+        "lines": [{"variant_id": l.variant_id, "product_name": l.product_name, "variant_name": l.variant_name,
+                   "sku": l.sku, "unit_price": l.unit_price, "quantity": l.quantity, "total": l.total}
+                  for l in order.lines],
+        "buyer": {"name": order.buyer_name, "email": order.buyer_email, "phone": order.buyer_phone},
+        "shipping_address": _address(order.street, order.kecamatan_code, order.kelurahan_code),
+        "payment": _payment_json(order),
+        "history": [{"from": h.from_status, "to": h.to_status, "actor": h.actor, "note": h.note, "at": when(h.at)}
+                    for h in order.history],
+        "created_at": when(order.created_at),
+    }
+    return data
+
+
+def completion_json(placed: list[PlacedOrder], first_time: bool) -> tuple[int, dict]:
+    orders = []
+    for p in placed:
+        entry = {"id": p.order.id, "number": p.order.number, "store_id": p.order.store_id,
+                 "status": p.order.status, "total": p.order.total, "token": p.token,
+                 "payment": _payment_json(p.order)}
+        orders.append(entry)
+    method = placed[0].order.payment_method if placed else None
+    amount = sum((o["payment"] or {}).get("amount", 0) for o in orders)
+    payment = {"method": method, "amount": amount, "amount_display": rupiah(amount),
+               "per_order": [{"order_id": o["id"], "number": o["number"], **(o["payment"] or {})} for o in orders]}
+    return (201 if first_time else 200), {"orders": orders, "payment": payment}
+
+
+def pos_sale_json(sale: PosSale) -> dict:
+    return {
+        "id": sale.id, "receipt_number": sale.receipt_number, "store_id": sale.store_id,
+        "payment": sale.payment, "total": sale.total, "total_display": rupiah(sale.total),
+        "lines": [{"variant_id": l.variant_id, "product_name": l.product_name, "variant_name": l.variant_name,
+                   "unit_price": l.unit_price, "quantity": l.quantity, "total": l.total} for l in sale.lines],
+        "created_at": when(sale.created_at),
+    }

@@ -1,0 +1,1 @@
+"""Checkout: a multi-store cart that reserves stock and completes into one order per store."""

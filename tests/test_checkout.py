@@ -1,0 +1,191 @@
+"""Checkout: multi-store carts, reservations, completion into one order per store, idempotency,
+delivery fees, and the two offline payment methods."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from commerce.db import utcnow
+from commerce.inventory.models import Reservation
+from commerce.orders.models import Order
+
+ADDRESS = {"street": "Jl. Pangeran Antasari No. 12, RT 05", "kecamatan": "Samarinda Ulu", "kelurahan": "Air Hitam"}
+
+
+def _variant(product, i=0):
+    return product["variants"][i]["id"]
+
+
+@pytest.fixture
+def market(api):
+    """Two approved stores with one product each."""
+    token_a, store_a = api.seller_with_store()
+    token_b = api.new_user("Penjual B")
+    store_b = api.open_store(token_b, kecamatan="Palaran", kelurahan="Rawa Makmur")
+    api.approve(store_b["id"])
+    amplang = api.add_product(token_a, store_a["id"], name="Amplang", variants=[
+        {"sku": "AMP-250", "name": "250 g", "price": 35000, "stock": 10}])
+    sarung = api.add_product(token_b, store_b["id"], name="Sarung Tenun", category="sarung-tenun-fashion", variants=[
+        {"sku": "SRG-1", "name": "Merah", "price": 450000, "stock": 2}])
+    return {"a": (token_a, store_a, amplang), "b": (token_b, store_b, sarung)}
+
+
+def fill(api, checkout_id, **overrides):
+    body = {"email": "Pembeli@Contoh.id", "phone": "0813 4700 1122", "name": "Rina",
+            "shipping_address": ADDRESS, "payment_method": "cod"} | overrides
+    response = api.call("PATCH", f"/api/v1/checkouts/{checkout_id}", json=body)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def complete(api, checkout_id, key="kunci-pertama-123", body=None):
+    return api.call("POST", f"/api/v1/checkouts/{checkout_id}/complete", json=body or {},
+                    headers={"Idempotency-Key": key})
+
+
+def available(api, product):
+    return api.call("GET", f"/api/v1/products/{product['id']}").json["variants"][0]["available"]
+
+
+def test_multi_store_cart_completes_into_one_order_per_store(api, market):
+    _, store_a, amplang = market["a"]
+    _, store_b, sarung = market["b"]
+    response = api.call("POST", "/api/v1/checkouts", json={"lines": [
+        {"variant_id": _variant(amplang), "quantity": 3}, {"variant_id": _variant(sarung), "quantity": 1}]})
+    assert response.status_code == 201, response.json
+    checkout = response.json
+    assert len(checkout["id"]) >= 40
+    assert checkout["reserved_until"].endswith("+08:00")
+    assert checkout["totals"]["items"] == 3 * 35000 + 450000
+    # reserved: others see less
+    assert available(api, amplang) == 7 and available(api, sarung) == 1
+
+    filled = fill(api, checkout["id"], delivery={str(store_b["id"]): "pickup"})
+    assert filled["phone"] == "+6281347001122"
+    assert filled["shipping_address"]["kelurahan_code"].startswith("64.72.03.")
+    parts = {p["store"]["id"]: p for p in filled["stores"]}
+    assert parts[store_a["id"]]["delivery_fee"] == 10000  # same kecamatan as the buyer
+    assert parts[store_b["id"]]["delivery_fee"] == 0 and parts[store_b["id"]]["delivery"] == "pickup"
+
+    response = complete(api, checkout["id"])
+    assert response.status_code == 201, response.json
+    orders = response.json["orders"]
+    assert [o["store_id"] for o in orders] == sorted([store_a["id"], store_b["id"]])
+    assert all(o["number"].startswith("BHB-") and o["token"] and o["status"] == "processing" for o in orders)
+    assert {o["total"] for o in orders} == {3 * 35000 + 10000, 450000}
+    assert response.json["payment"]["method"] == "cod"
+
+    order = api.call("GET", f"/api/v1/orders/{orders[0]['id']}?token={orders[0]['token']}").json
+    assert order["buyer"]["email"] == "pembeli@contoh.id"
+    assert order["history"][0]["to"] == "processing"
+    # allocated units stay unavailable; the reservation is gone
+    assert available(api, amplang) == 7 and available(api, sarung) == 1
+
+
+def test_short_lines_are_reported_per_line_with_what_is_available(api, market):
+    _, _, amplang = market["a"]
+    _, _, sarung = market["b"]
+    response = api.call("POST", "/api/v1/checkouts", json={"lines": [
+        {"variant_id": _variant(amplang), "quantity": 2}, {"variant_id": _variant(sarung), "quantity": 5}]})
+    assert response.status_code == 409
+    problem = response.json
+    assert problem["lines"] == [{"line": 1, "variant_id": _variant(sarung), "requested": 5, "available": 2}]
+    assert problem["errors"][0]["field"] == "lines.1.quantity"
+    assert available(api, amplang) == 10  # nothing reserved
+
+
+def test_expired_reservations_free_their_units_without_any_sweep(app, api, market):
+    _, _, sarung = market["b"]
+    first = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(sarung), "quantity": 2}]}).json
+    assert api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(sarung), "quantity": 1}]}).status_code == 409
+    with app.extensions["smartcity"].session_factory() as session:
+        session.execute(update(Reservation).values(reserved_until=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    assert available(api, sarung) == 2
+    second = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(sarung), "quantity": 2}]})
+    assert second.status_code == 201
+    # the first buyer's reservation ran out and the units went: completing now fails clearly
+    fill(api, first["id"])
+    response = complete(api, first["id"])
+    assert response.status_code == 409
+    assert response.json["lines"][0]["available"] == 0
+
+
+def test_idempotency_replays_and_refuses_other_bodies(api, market):
+    _, _, amplang = market["a"]
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}).json
+    fill(api, checkout["id"])
+    first = complete(api, checkout["id"], key="abc-12345678")
+    replay = complete(api, checkout["id"], key="abc-12345678")
+    assert first.status_code == replay.status_code == 201
+    assert first.json == replay.json
+    other_body = complete(api, checkout["id"], key="abc-12345678", body={"note": "lain"})
+    assert other_body.status_code == 422
+    assert other_body.json["errors"][0]["field"] == "Idempotency-Key"
+    again = complete(api, checkout["id"], key="kunci-lain-999")
+    assert again.status_code == 200
+    assert [o["id"] for o in again.json["orders"]] == [o["id"] for o in first.json["orders"]]
+    assert again.json["orders"][0]["token"] is None
+    missing = api.call("POST", f"/api/v1/checkouts/{checkout['id']}/complete", json={})
+    assert missing.status_code == 422 and missing.json["errors"][0]["field"] == "Idempotency-Key"
+    assert available(api, amplang) == 9
+
+
+def test_incomplete_checkout_cannot_complete(api, market):
+    _, _, amplang = market["a"]
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}).json
+    response = complete(api, checkout["id"])
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} >= {"email", "name", "phone", "payment_method", "shipping_address"}
+
+
+def test_bank_transfer_awaits_payment_seller_confirms(api, market):
+    token_a, store_a, amplang = market["a"]
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 2}]}).json
+    fill(api, checkout["id"], payment_method="bank_transfer")
+    order = complete(api, checkout["id"]).json["orders"][0]
+    assert order["status"] == "awaiting_payment"
+    payment = order["payment"]
+    assert order["total"] < payment["amount"] <= order["total"] + 999
+    assert payment["instructions"]["amount"] == payment["amount"] and payment["due_at"]
+    response = api.call("POST", f"/api/v1/stores/{store_a['id']}/orders/{order['id']}/payment", token=token_a, json={})
+    assert response.status_code == 200
+    assert response.json["status"] == "paid" and response.json["payment_status"] == "paid"
+    assert [h["to"] for h in response.json["history"]] == ["awaiting_payment", "paid"]
+
+
+def test_unpaid_transfer_expires_and_its_stock_returns(app, api, market):
+    token_a, store_a, amplang = market["a"]
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 4}]}).json
+    fill(api, checkout["id"], payment_method="bank_transfer")
+    order = complete(api, checkout["id"]).json["orders"][0]
+    assert available(api, amplang) == 6
+    with app.extensions["smartcity"].session_factory() as session:
+        from commerce.inventory.models import Allocation
+
+        past = utcnow() - timedelta(minutes=1)
+        session.execute(update(Order).values(payment_due_at=past))
+        session.execute(update(Allocation).values(expires_at=past))
+        session.commit()
+    assert available(api, amplang) == 10
+    response = api.call("POST", f"/api/v1/stores/{store_a['id']}/orders/{order['id']}/payment", token=token_a, json={})
+    assert response.status_code == 409
+    detail = api.call("GET", f"/api/v1/stores/{store_a['id']}/orders/{order['id']}", token=token_a).json
+    assert detail["status"] == "expired"
+    assert detail["history"][-1]["actor"] == "system"
+
+
+def test_custom_delivery_fees(api, market):
+    token_a, store_a, amplang = market["a"]
+    response = api.call("PUT", f"/api/v1/stores/{store_a['id']}/delivery-fees", token=token_a,
+                        json={"fees": {"Samarinda Ulu": 7000, "64.72.01": 25000}})
+    assert response.status_code == 200
+    assert response.json["fees"]["64.72.03"] == 7000 and response.json["fees"]["64.72.01"] == 25000
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}).json
+    filled = fill(api, checkout["id"])
+    assert filled["totals"]["delivery"] == 7000
+    bad = api.call("PUT", f"/api/v1/stores/{store_a['id']}/delivery-fees", token=token_a, json={"fees": {"Jakarta": 1}})
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "fees.Jakarta"
