@@ -20,6 +20,8 @@ from commerce.accounts import services as accounts
 from commerce.catalog import services as catalog
 from commerce.catalog.images import ImageStore
 from commerce.stores import services as stores
+from commerce.accounts.models import User
+from commerce.orders.models import Order
 from commerce.stores.models import Store
 from commerce.unit_of_work import UnitOfWork
 
@@ -230,5 +232,71 @@ def load_demo_data(
         uow, owner=seller, name="Pentol Bakar Mang Ujang", kecamatan=kecamatan[1].code,
         kelurahan=kecamatan[1].kelurahan[0].code, address="Jl. Contoh No. 99", phone="081255501234",
     )
-    progress(f"demo data: {len(STORES)} approved stores, 1 pending (#{pending.id}), {product_count} products; admin {admin.email}")
+    orders = _demo_orders(uow, rng, seller_store_id=stores.stores_of(uow, seller)[0].id)
+    progress(f"demo data: {len(STORES)} approved stores, 1 pending (#{pending.id}), {product_count} products, "
+             f"{orders} orders in every state; admin {admin.email}")
     return creds
+
+
+# The journeys demo orders take, so that sellers and staff see a living market.
+JOURNEYS = [
+    ("cod", "delivery", []),
+    ("cod", "delivery", ["shipped"]),
+    ("cod", "delivery", ["shipped", "delivered"]),
+    ("cod", "delivery", ["shipped", "delivered", "$pay", "completed"]),
+    ("cod", "pickup", ["ready_for_pickup"]),
+    ("bank_transfer", "delivery", []),
+    ("bank_transfer", "delivery", ["$pay"]),
+    ("bank_transfer", "delivery", ["$pay", "processing"]),
+    ("bank_transfer", "pickup", ["$pay", "processing", "ready_for_pickup", "delivered", "completed"]),
+    ("bank_transfer", "delivery", ["cancelled"]),
+]
+BUYERS = ["Rina Wulandari", "Andi Saputra", "Siti Aisyah", "Muhammad Rizky", "Dewi Lestari", "Budi Santoso"]
+
+
+def _demo_orders(uow: UnitOfWork, rng: random.Random, *, seller_store_id: int) -> int:
+    """Orders in every state, placed and moved through the same use cases as real ones."""
+    from commerce.catalog.models import Variant
+    from commerce.checkout import services as checkouts
+    from commerce.inventory.management import LineRequest
+    from commerce.orders import services as orders
+    from commerce.payments import providers
+    from commerce.pos.services import record_sale
+
+    payment_providers = providers()
+    variants = list(uow.session.scalars(select(Variant).where(Variant.stock >= 5).order_by(Variant.id)))
+    kecamatan = places.all_kecamatan()
+    # The demo seller's own store gets one order of every journey.
+    own = [v for v in variants if v.store_id == seller_store_id]
+    placed = 0
+    for n in range(30):
+        method, delivery, steps = JOURNEYS[n % len(JOURNEYS)]
+        picks = rng.sample(variants, k=rng.randint(1, 3))
+        if n < len(JOURNEYS):
+            picks = [own[n % len(own)]] + [v for v in picks if v.store_id != own[0].store_id][:1]
+        checkout = checkouts.start_checkout(uow, lines=[LineRequest(v.id, rng.randint(1, 2)) for v in picks])
+        kec = rng.choice(kecamatan)
+        checkouts.update_checkout(uow, checkout.id, changes={
+            "email": f"pembeli{n}@contoh.id", "phone": f"0813{rng.randint(10_000_000, 99_999_999)}",
+            "name": rng.choice(BUYERS), "payment_method": method,
+            "shipping_address": {"street": f"Jl. Contoh Gg. {n + 1}", "kecamatan": kec.code, "kelurahan": rng.choice(kec.kelurahan).code},
+            "delivery": {str(line.store_id): delivery for line in checkout.lines},
+        })
+        _, answer = checkouts.complete_checkout(
+            uow, checkout.id, idempotency_key=f"demo-{n}", body={}, providers=payment_providers,
+            render=lambda placed_orders, first: (201, {"orders": [p.order.id for p in placed_orders]}),
+        )
+        for order_id in answer["orders"]:
+            order = uow.session.get(Order, order_id)
+            owner = uow.session.get(User, order.store.owner_id)
+            for step in steps:
+                if step == "$pay":
+                    orders.record_payment(uow, order.store, order_id, user=owner)
+                else:
+                    orders.change_status(uow, order.store, order_id, step, user=owner)
+            placed += 1
+    for variant in variants[:12]:
+        store = uow.session.get(Store, variant.store_id)
+        record_sale(uow, store, lines=[LineRequest(variant.id, 1)], payment=rng.choice(["cash", "qris"]),
+                    cashier=uow.session.get(User, store.owner_id))
+    return placed

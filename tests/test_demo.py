@@ -87,6 +87,10 @@ def test_demo_serves_a_living_market_and_keeps_its_data(tmp_path):
         token = requests.post(base + "/api/v1/auth/token", json={"email": match[1], "password": match[2]}, timeout=10).json()
         me = requests.get(base + "/api/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10).json()
         assert "seller" in me["roles"] and me["stores"]
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        store_id = next(s["id"] for s in me["stores"] if s["status"] == "approved")
+        store_orders = requests.get(base + f"/api/v1/stores/{store_id}/orders", headers=auth, params={"limit": 100}, timeout=10).json()
+        assert len({o["status"] for o in store_orders["items"]}) >= 6  # a living market: orders in many states
         # the access log must not carry query strings (names typed into searches)
         requests.get(base + "/api/v1/products", params={"q": "Rahasia Pribadi"}, timeout=10)
     finally:
