@@ -88,6 +88,21 @@ def create_admin(email: str, name: str) -> None:
         raise click.ClickException(fields)
 
 
+@main.group(help="Orders.")
+def orders() -> None:
+    pass
+
+
+@orders.command("expire", help="Record the expiry of unpaid bank-transfer orders past their deadline.")
+def orders_expire() -> None:
+    from commerce.orders.services import expire_overdue
+
+    settings = Settings()
+    with _uow(settings) as uow:
+        count = expire_overdue(uow)
+    click.echo(f"expired {count} unpaid order(s); their stock was already available again")
+
+
 @main.command(help="Run the embedded demo: migrate, load demo data once, serve on http://HOST:PORT.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
