@@ -50,7 +50,9 @@ def seaweedfs(tmp_path_factory):
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}",
         f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
         f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}",
-        "-master.volumeSizeLimitMB=64", "-volume.max=20",
+        "-master.volumeSizeLimitMB=32", "-volume.max=300",  # each bucket grows its own volumes
+        # side services that otherwise bind fixed ports (and clash with a second server)
+        "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
     ]
     log = open(workdir / "weed.log", "wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

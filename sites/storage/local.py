@@ -6,8 +6,11 @@ half a file.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -54,10 +57,43 @@ class LocalFolderStorage(ObjectStorage):
         if not self.root.exists():
             return
         for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.name.startswith(".tmp-"):
+            if path.is_file() and not path.name.startswith((".tmp-", ".conditional-writes")):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     yield StoredObject(key, path.stat().st_size)
 
     def url(self, key: str) -> str:
         return self.public_url + self.check_key(key)
+
+    @contextmanager
+    def _guard(self):
+        """Serialise conditional writes between processes on this machine."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".conditional-writes.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def create(self, key: str, data: bytes, *, content_type: str) -> bool:
+        with self._guard():
+            if self._path(key).exists():
+                return False
+            self.put(key, data, content_type=content_type)
+            return True
+
+    def read_versioned(self, key: str) -> tuple[bytes, str]:
+        data = self.get(key)
+        return data, hashlib.sha256(data).hexdigest()
+
+    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> bool:
+        with self._guard():
+            try:
+                _, current = self.read_versioned(key)
+            except KeyError:
+                return False
+            if current != version:
+                return False
+            self.put(key, data, content_type=content_type)
+            return True

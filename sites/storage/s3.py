@@ -17,6 +17,11 @@ from sites.storage.api import ObjectStorage, StoredObject
 __all__ = ["S3Storage"]
 
 DELETE_BATCH = 1000  # the S3 DeleteObjects limit
+PRECONDITION_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
+
+
+def _precondition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in PRECONDITION_CODES
 
 
 class S3Storage(ObjectStorage):
@@ -79,3 +84,32 @@ class S3Storage(ObjectStorage):
 
     def url(self, key: str) -> str:
         return self.public_url + self._key(key)
+
+    def create(self, key: str, data: bytes, *, content_type: str) -> bool:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
+                                   ContentType=content_type, IfNoneMatch="*")
+            return True
+        except ClientError as e:
+            if _precondition_failed(e):
+                return False
+            raise
+
+    def read_versioned(self, key: str) -> tuple[bytes, str]:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise KeyError(key) from None
+            raise
+        return answer["Body"].read(), answer["ETag"]
+
+    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> bool:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
+                                   ContentType=content_type, IfMatch=version)
+            return True
+        except ClientError as e:
+            if _precondition_failed(e):
+                return False
+            raise

@@ -1,0 +1,69 @@
+"""The publish manifest: what was published, by SHA-256 of the bytes and the headers.
+
+It lives beside the site (``.smartcity/manifest.json`` under the target prefix) and is written
+last, so it always describes a complete publish. Comparing against it, not against ETags (which
+multipart uploads and some servers compute differently) or modification times (which every
+rebuild changes), is what makes an identical rebuild upload nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+from sites.publish.headers import Headers, headers_for
+
+__all__ = ["FileEntry", "MANIFEST_KEY", "LOCK_KEY", "INTERNAL_PREFIX", "scan_site", "load_manifest", "dump_manifest"]
+
+INTERNAL_PREFIX = ".smartcity/"
+MANIFEST_KEY = INTERNAL_PREFIX + "manifest.json"
+LOCK_KEY = INTERNAL_PREFIX + "publish.lock"
+
+
+class FileEntry(NamedTuple):
+    sha256: str
+    size: int
+    content_type: str
+    cache_control: str
+    content_encoding: str | None
+
+    @property
+    def headers(self) -> Headers:
+        return Headers(self.content_type, self.cache_control, self.content_encoding)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_site(site_dir: Path) -> dict[str, FileEntry]:
+    """Every file of a built site, keyed by its ``/``-separated path."""
+    entries = {}
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        key = path.relative_to(site_dir).as_posix()
+        if key.startswith(INTERNAL_PREFIX):
+            continue
+        headers = headers_for(key)
+        entries[key] = FileEntry(_sha256(path), path.stat().st_size, *headers)
+    return entries
+
+
+def dump_manifest(entries: dict[str, FileEntry], *, site: str, published_at: str) -> bytes:
+    document = {"version": 1, "site": site, "published_at": published_at,
+                "files": {k: e._asdict() for k, e in sorted(entries.items())}}
+    return json.dumps(document, indent=1, sort_keys=True).encode()
+
+
+def load_manifest(data: bytes | None) -> dict[str, FileEntry]:
+    if not data:
+        return {}
+    document = json.loads(data)
+    return {k: FileEntry(**v) for k, v in document.get("files", {}).items()}

@@ -1,0 +1,227 @@
+"""The site publisher against a real S3 server (SeaweedFS) and a local folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+
+from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
+from sites.publish.headers import CONTENT_TYPES, UnknownFileType, headers_for
+from sites.publish.lock import PublishLock
+from sites.publish.manifest import LOCK_KEY, MANIFEST_KEY
+from sites.storage import open_storage
+from tests.s3server import seaweedfs  # noqa: F401  (fixture)
+
+EVERY_TYPE = {
+    "index.html": b"<!doctype html><title>Beranda</title>",
+    "pilar/index.html": b"<!doctype html><title>Pilar</title>",
+    "assets/stylesheets/main.8a3c1f2e.min.css": b"body{}",
+    "assets/javascripts/bundle.1b2c3d4e5f.min.js": b"console.log(1)",
+    "assets/javascripts/lunr/min/lunr.stemmer.support.min.js": b"x",
+    "assets/images/favicon.png": b"\x89PNG\r\n",
+    "img/peta.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+    "img/foto.jpg": b"\xff\xd8\xff",
+    "img/foto.webp": b"RIFF",
+    "fonts/roboto.woff2": b"wOF2",
+    "data/kasus.json": b"{}",
+    "data/kasus.csv": b"tanggal,kasus\n",
+    "data/kasus.json.gz": b"\x1f\x8b",
+    "sitemap.xml": b"<urlset/>",
+    "sitemap.xml.gz": b"\x1f\x8b",
+    "search/search_index.json": b"{}",
+    "robots.txt": b"User-agent: *",
+    "site.webmanifest": b"{}",
+    "404.html": b"<!doctype html>",
+    "unduh/laporan.pdf": b"%PDF-1.4",
+}
+
+
+def write_site(root: Path, files: dict[str, bytes]) -> Path:
+    for key, data in files.items():
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def synthetic_site(root: Path, pages: int, *, version: str = "v1") -> Path:
+    """``pages`` pages, each with its own fingerprinted stylesheet it links to."""
+    files = {"index.html": b"<a href='p0/'>mulai</a>", "sitemap.xml": b"<urlset/>"}
+    for i in range(pages):
+        asset = f"assets/p{i}.{(i * 2654435761) % 2**32:08x}.css"
+        files[asset] = f"/* {i} */".encode()
+        files[f"p{i}/index.html"] = f"<link href='/{asset}'><p>{version} {i}</p>".encode()
+    return write_site(root, files)
+
+
+def bucket(endpoint: str) -> str:
+    name = f"site-{uuid.uuid4().hex[:10]}"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=name)
+    return name
+
+
+def keys(endpoint: str, name: str, prefix: str = "") -> set[str]:
+    client = boto3.client("s3", endpoint_url=endpoint)
+    found = set()
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=name, Prefix=prefix):
+        found |= {o["Key"][len(prefix):] for o in page.get("Contents", [])}
+    return found
+
+
+def test_header_table_covers_every_type_and_refuses_unknown():
+    for key in EVERY_TYPE:
+        headers_for(key)
+    assert headers_for("a/b.html").content_type == "text/html; charset=utf-8"
+    assert headers_for("assets/main.8a3c1f2e.min.css").cache_control == "public, max-age=31536000, immutable"
+    assert headers_for("index.html").cache_control.startswith("public, max-age=60")
+    assert headers_for("data/x.json.gz") == ("application/json; charset=utf-8", "public, max-age=60, must-revalidate", "gzip")
+    assert all("charset" in t for s, t in CONTENT_TYPES.items() if t.startswith("text/"))
+    with pytest.raises(UnknownFileType):
+        headers_for("bin/program.exe")
+
+
+@pytest.mark.s3
+def test_every_file_type_gets_its_headers_on_s3(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    site = write_site(tmp_path / "site", EVERY_TYPE)
+    storage = open_storage(f"s3://{name}/docs", endpoint_url=seaweedfs)
+    summary = publish("docs", site, storage, target=f"s3://{name}/docs")
+    assert summary.uploaded == len(EVERY_TYPE) and summary.deleted == 0
+    client = boto3.client("s3", endpoint_url=seaweedfs)
+    for key in EVERY_TYPE:
+        head = client.head_object(Bucket=name, Key=f"docs/{key}")
+        expected = headers_for(key)
+        assert head["ContentType"] == expected.content_type, key
+        assert head["CacheControl"] == expected.cache_control, key
+        assert head.get("ContentEncoding") == expected.content_encoding, key
+    manifest = json.loads(client.get_object(Bucket=name, Key=f"docs/{MANIFEST_KEY}")["Body"].read())
+    assert set(manifest["files"]) == set(EVERY_TYPE)
+    assert not any(k.endswith(LOCK_KEY) for k in keys(seaweedfs, name))
+
+
+@pytest.mark.s3
+def test_more_than_1000_objects_only_changes_upload_and_big_deletions_are_capped(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/situs"
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    site = synthetic_site(tmp_path / "a", 700)  # 1,402 files
+    first = publish("big", site, storage, target=target, options=PublishOptions(jobs=16))
+    assert first.uploaded == 1402
+    assert len(keys(seaweedfs, name, "situs/")) == 1402 + 1  # + manifest
+
+    again = publish("big", synthetic_site(tmp_path / "b", 700), storage, target=target)
+    assert (again.uploaded, again.unchanged, again.deleted) == (0, 1402, 0)
+
+    changed = synthetic_site(tmp_path / "c", 700)
+    (changed / "p5/index.html").write_bytes(b"<p>diubah</p>")
+    one = publish("big", changed, storage, target=target)
+    assert (one.uploaded, one.plan.uploads["html"]) == (1, ["p5/index.html"])
+
+    small = synthetic_site(tmp_path / "d", 100)  # 1,200 stale files
+    with pytest.raises(TooManyDeletes):
+        publish("big", small, storage, target=target)
+    assert len(keys(seaweedfs, name, "situs/")) == 1403  # refused before changing anything
+    dry = publish("big", small, storage, target=target, options=PublishOptions(dry_run=True, max_deletes=None))
+    assert dry.deleted == 1200 and len(keys(seaweedfs, name, "situs/")) == 1403
+    done = publish("big", small, storage, target=target, options=PublishOptions(max_deletes=None))
+    assert done.deleted == 1200
+    assert keys(seaweedfs, name, "situs/") == {k.relative_to(small).as_posix() for k in small.rglob("*") if k.is_file()} | {MANIFEST_KEY}
+
+
+PUBLISH_SCRIPT = """
+import sys, time
+from pathlib import Path
+from sites.publish import publish, PublishOptions
+from sites.storage import open_storage
+storage = open_storage(sys.argv[2], endpoint_url=sys.argv[3])
+put = storage.put
+def slow_put(*args, **kwargs):
+    time.sleep(0.02)
+    return put(*args, **kwargs)
+storage.put = slow_put
+print(publish("docs", Path(sys.argv[1]), storage, target=sys.argv[2], options=PublishOptions(jobs=2)).line())
+"""
+
+
+@pytest.mark.s3
+def test_publish_killed_half_way_leaves_a_whole_site_and_the_next_run_converges(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/docs"
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    publish("docs", synthetic_site(tmp_path / "old", 300, version="lama"), storage, target=target)
+    new = synthetic_site(tmp_path / "new", 600, version="baru")
+    process = subprocess.Popen([sys.executable, "-c", PUBLISH_SCRIPT, str(new), target, seaweedfs],
+                               env=os.environ | {"PYTHONPATH": str(Path.cwd())}, start_new_session=True)
+    # old: 602 files + manifest; the new site adds 300 stylesheets, then 300 new pages: kill it
+    # once it is well into the pages
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(keys(seaweedfs, name, "docs/")) < 603 + 300 + 20:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+    live = keys(seaweedfs, name, "docs/")
+    assert LOCK_KEY in live  # the dead publish left its lock behind
+    client = boto3.client("s3", endpoint_url=seaweedfs)
+    for key in (k for k in live if k.endswith(".html") and k.startswith("p")):
+        page = client.get_object(Bucket=name, Key=f"docs/{key}")["Body"].read().decode()
+        asset = page.split("href='/")[1].split("'")[0]
+        assert asset in live, f"{key} is live but its stylesheet {asset} is not"
+
+    converged = publish("docs", new, storage, target=target, options=PublishOptions(max_deletes=None))
+    assert converged.deleted == 0  # the old site's files are all part of the new one (p0..p299)
+    expected = {p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()}
+    assert keys(seaweedfs, name, "docs/") == expected | {MANIFEST_KEY}
+    assert publish("docs", new, storage, target=target).uploaded == 0
+
+
+@pytest.mark.s3
+def test_two_publishes_at_once_cannot_interleave(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/docs"
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    holder = PublishLock(storage, site="docs")
+    holder.acquire()
+    with pytest.raises(PublishLocked, match="holds the lock"):
+        publish("docs", synthetic_site(tmp_path / "s", 5), storage, target=target)
+    holder.release()
+
+    site = synthetic_site(tmp_path / "t", 400)
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(publish("docs", site, open_storage(target, endpoint_url=seaweedfs), target=target).uploaded)
+        except PublishLocked as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(type, outcomes), key=str) == sorted([int, str], key=str), outcomes
+    assert 802 in outcomes  # index, sitemap, 400 pages and their stylesheets
+
+
+def test_local_folder_target_and_dry_run(tmp_path):
+    site = write_site(tmp_path / "site", EVERY_TYPE)
+    storage = open_storage((tmp_path / "live").as_uri())
+    dry = publish("docs", site, storage, target="file", options=PublishOptions(dry_run=True))
+    assert dry.uploaded == len(EVERY_TYPE) and not (tmp_path / "live").exists()
+    publish("docs", site, storage, target="file")
+    assert (tmp_path / "live/pilar/index.html").read_bytes() == EVERY_TYPE["pilar/index.html"]
+    (site / "robots.txt").unlink()
+    summary = publish("docs", site, storage, target="file")
+    assert (summary.uploaded, summary.deleted) == (0, 1)
+    assert not (tmp_path / "live/robots.txt").exists()
