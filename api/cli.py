@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -88,6 +89,93 @@ def create_admin(email: str, name: str) -> None:
         raise click.ClickException(fields)
 
 
+@main.group(help="Static sites: docs, covid, storefront, dashboard.")
+def sites() -> None:
+    pass
+
+
+def _openapi_document() -> dict:
+    """The API's own OpenAPI document, for the API reference pages (no database is touched)."""
+    import tempfile
+
+    from api import create_app
+
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(Settings(database_url=f"sqlite:///{scratch}/openapi.db", storage_url=f"file://{scratch}"))
+        document = app.api_doc
+        app.extensions["smartcity"].engine.dispose()
+        return document
+
+
+def _build_site(name: str, out: Path) -> None:
+    from sites.registry import UnknownSite, build_site
+
+    try:
+        build_site(name, out, openapi=_openapi_document() if name == "docs" else None)
+    except UnknownSite as error:
+        raise click.ClickException(str(error))
+
+
+@sites.command("build", help="Build a site (docs, covid, storefront, dashboard) into --out (default var/build/NAME).")
+@click.argument("name")
+@click.option("--out", type=click.Path(path_type=Path), default=None)
+def sites_build(name: str, out: Path | None) -> None:
+    out = out or Settings().var_dir / "build" / name
+    click.echo(f"building {name} into {out} ...")
+    _build_site(name, out)
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    click.echo(f"built {name}: {files} files in {out}")
+
+
+@sites.command("publish", help="Publish a built site to s3://BUCKET/PREFIX or file:///DIR, uploading only what changed.")
+@click.argument("name")
+@click.option("--to", "target", required=True, help="s3://BUCKET/PREFIX or file:///DIR")
+@click.option("--from", "source", type=click.Path(path_type=Path), default=None, help="built site (default var/build/NAME)")
+@click.option("--endpoint-url", default=None, help="S3-compatible endpoint (SeaweedFS, MinIO, Ceph RGW, R2)")
+@click.option("--dry-run", is_flag=True, help="print the plan and change nothing")
+@click.option("--max-deletes", default=256, show_default=True, type=int, help="refuse to delete more files than this; -1 for no limit")
+@click.option("--jobs", default=8, show_default=True, type=int, help="parallel uploads")
+def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs) -> None:
+    from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
+    from sites.registry import UnknownSite, site
+    from sites.storage import open_storage
+
+    try:
+        site(name)
+    except UnknownSite as error:
+        raise click.ClickException(str(error))
+    source = source or Settings().var_dir / "build" / name
+    try:
+        storage = open_storage(target, endpoint_url=endpoint_url)
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    options = PublishOptions(dry_run=dry_run, max_deletes=None if max_deletes < 0 else max_deletes, jobs=jobs)
+    bar = {}
+
+    def on_plan(plan):
+        for phase, keys in plan.uploads.items():
+            if dry_run and keys:
+                click.echo(f"  {phase}: {len(keys)} to upload, e.g. {', '.join(keys[:3])}")
+        if dry_run and plan.deletes:
+            click.echo(f"  delete: {len(plan.deletes)} stale, e.g. {', '.join(plan.deletes[:3])}")
+        if not dry_run and (plan.upload_count or plan.deletes):
+            bar["it"] = click.progressbar(length=plan.upload_count + len(plan.deletes), label="publishing", file=sys.stderr)
+            bar["it"].__enter__()
+
+    def progress(phase, n):
+        if "it" in bar:
+            bar["it"].update(n)
+
+    try:
+        summary = publish(name, source, storage, target=target, options=options, progress=progress, on_plan=on_plan)
+    except (PublishLocked, TooManyDeletes, FileNotFoundError) as error:
+        raise click.ClickException(str(error))
+    finally:
+        if "it" in bar:
+            bar["it"].__exit__(None, None, None)
+    click.echo(summary.line())
+
+
 @main.group(help="Orders.")
 def orders() -> None:
     pass
@@ -133,12 +221,30 @@ def demo(host: str, port: int, workers: int, serve: bool) -> None:
         click.echo("Demo accounts (demo only; stored in " + str(credentials_file) + "):")
         click.echo(f"  admin : {creds['admin_email']}  password: {creds['admin_password']}")
         click.echo(f"  seller: {creds['seller_email']}  password: {creds['seller_password']}")
+    _demo_sites(settings)
     click.echo("")
     click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     if serve:
         from api.server import serve as run_server
 
         run_server(settings, host=host, port=port, workers=workers)
+
+
+def _demo_sites(settings: Settings) -> None:
+    """Build every finished site and publish it to var/sites/ with the same publisher as S3."""
+    from sites.publish import publish
+    from sites.registry import SITES
+    from sites.storage import open_storage
+
+    for name, spec in SITES.items():
+        if not spec.built:
+            continue
+        out = settings.var_dir / "build" / name
+        click.echo(f"building site {name} ...")
+        _build_site(name, out)
+        target = (settings.var_dir / "sites" / name).as_uri()
+        summary = publish(name, out, open_storage(target), target=target)
+        click.echo(summary.line() + f"  (served at {spec.mount})")
 
 
 @main.command(help="Serve the API with gunicorn using the environment's settings (production).")

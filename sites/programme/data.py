@@ -67,8 +67,8 @@ class ActionPlan(NamedTuple):
     programme: str
     lead_agency: str
     partners: tuple[str, ...]
-    start_year: int
-    target_year: int
+    start_year: int | None
+    target_year: int | None
     status: str
     progress: int
     progress_estimated: bool
@@ -183,9 +183,10 @@ def _parse_action_plan(
             f"programme {programme!r} belongs to pillar {programmes[programme].pillar!r}, not {pillar!r}",
         )
 
+    # Either year may be unknown (works reported as under way, with no official schedule).
     start_year = fields.year("start_year")
     target_year = fields.year("target_year")
-    if target_year < start_year:
+    if start_year and target_year and target_year < start_year:
         fields.fail("target_year", f"{target_year} is before start_year {start_year}")
 
     status = fields.text("status")
@@ -264,15 +265,17 @@ class _Fields:
             self.fail(field, f"must be lowercase letters, digits and hyphens, got {value!r}")
         return value
 
-    def integer(self, field: str, *, minimum: int, maximum: int) -> int:
-        value = self._get(field, self._MISSING)
+    def integer(self, field: str, *, minimum: int, maximum: int, default: Any = _MISSING) -> int:
+        value = self._get(field, default)
+        if value is None:
+            return value
         # bool is an int in Python; `progress: yes` must not pass as 1.
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             self.fail(field, f"must be a whole number from {minimum} to {maximum}, got {value!r}")
         return value
 
-    def year(self, field: str) -> int:
-        return self.integer(field, minimum=_YEARS.start, maximum=_YEARS.stop - 1)
+    def year(self, field: str) -> int | None:
+        return self.integer(field, minimum=_YEARS.start, maximum=_YEARS.stop - 1, default=None)
 
     def boolean(self, field: str, *, default: bool) -> bool:
         value = self._get(field, default)

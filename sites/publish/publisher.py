@@ -72,10 +72,12 @@ def publish(
     target: str,
     options: PublishOptions = PublishOptions(),
     progress: Callable[[str, int], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> PublishSummary:
     """Make ``storage`` hold exactly the files of ``site_dir``, uploading only what changed.
 
-    ``progress(phase, n)`` is called as files are done (for a progress bar).
+    ``on_plan(plan)`` is called once the plan is known, and ``progress(phase, n)`` as files are
+    done (for a progress bar).
     """
     started = time.monotonic()
     site_dir = Path(site_dir)
@@ -91,6 +93,8 @@ def publish(
                 f"refusing to delete {len(plan.deletes)} files (more than --max-deletes {options.max_deletes}); "
                 f"check the build, then rerun with a higher --max-deletes. Nothing was changed."
             )
+        if on_plan:
+            on_plan(plan)
         if not options.dry_run:
             with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
                 for phase in PHASES:

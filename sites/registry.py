@@ -1,0 +1,52 @@
+"""The city's static sites by name, where the demo mounts them, and how each is built.
+
+Names are fixed by DESIGN.md section 4: ``docs`` (programme documentation), ``covid``
+(transparency), ``storefront`` and ``dashboard``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+__all__ = ["SITES", "Site", "PROJECT_ROOT", "build_site", "UnknownSite"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Site(NamedTuple):
+    name: str
+    mount: str  # where `smartcity demo` serves it
+    title: str
+    built: bool  # False until its issue lands
+
+
+SITES = {
+    "docs": Site("docs", "/docs/", "Dokumentasi program Samarinda Smart City", True),
+    "covid": Site("covid", "/covid/", "Transparansi COVID-19 dan bansos", False),
+    "storefront": Site("storefront", "/", "Etalase Behambinan", False),
+    "dashboard": Site("dashboard", "/seller/", "Dasbor penjual Behambinan", False),
+}
+
+
+class UnknownSite(ValueError):
+    pass
+
+
+def site(name: str) -> Site:
+    if name not in SITES:
+        raise UnknownSite(f"unknown site '{name}'; the sites are: {', '.join(SITES)}")
+    if not SITES[name].built:
+        raise UnknownSite(f"site '{name}' is not built yet (it comes with a later issue); available: "
+                          + ", ".join(n for n, s in SITES.items() if s.built))
+    return SITES[name]
+
+
+def build_site(name: str, out_dir: Path, *, openapi: dict | None = None):
+    """Build one site into ``out_dir``; returns the builder's result."""
+    site(name)
+    if name == "docs":
+        from sites.programme.build import build_docs_site
+
+        return build_docs_site(out_dir, openapi=openapi, config_file=PROJECT_ROOT / "mkdocs.yml")
+    raise UnknownSite(name)
