@@ -107,12 +107,13 @@ def _openapi_document() -> dict:
         return document
 
 
-def _build_site(name: str, out: Path) -> None:
+def _build_site(name: str, out: Path):
+    from sites.programme.build import DocsBuildError
     from sites.registry import UnknownSite, build_site
 
     try:
-        build_site(name, out, openapi=_openapi_document() if name == "docs" else None)
-    except UnknownSite as error:
+        return build_site(name, out, openapi=_openapi_document() if name == "docs" else None)
+    except (UnknownSite, DocsBuildError) as error:
         raise click.ClickException(str(error))
 
 
@@ -122,9 +123,8 @@ def _build_site(name: str, out: Path) -> None:
 def sites_build(name: str, out: Path | None) -> None:
     out = out or Settings().var_dir / "build" / name
     click.echo(f"building {name} into {out} ...")
-    _build_site(name, out)
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    click.echo(f"built {name}: {files} files in {out}")
+    result = _build_site(name, out)
+    click.echo(result.summary())
 
 
 @sites.command("publish", help="Publish a built site to s3://BUCKET/PREFIX or file:///DIR, uploading only what changed.")

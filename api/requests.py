@@ -53,7 +53,7 @@ def _check_body() -> None:
     try:
         parsed = request.get_json(silent=True)
     except RecursionError:
-        raise BadRequest("Isi JSON terlalu dalam bersarang.") from None
+        raise BadRequest("Isi JSON bersarang terlalu dalam.") from None
     if parsed is None:
         raise BadRequest("Isi permintaan bukan JSON yang valid.")
 

@@ -66,7 +66,12 @@ def test_demo_serves_a_living_market_and_keeps_its_data(tmp_path):
     process, base, log = _start(tmp_path, _free_port())
     try:
         home = requests.get(base + "/", timeout=10)
-        assert home.status_code == 200 and "/api/docs" in home.text
+        assert home.status_code == 200 and "/api/docs" in home.text and "/docs/" in home.text
+        docs = requests.get(base + "/docs/", timeout=10)
+        assert docs.status_code == 200 and '<html lang="id"' in docs.text
+        assert docs.headers["Cache-Control"].startswith("public, max-age=60")
+        api_reference = requests.get(base + "/docs/referensi-api/", timeout=10)
+        assert api_reference.status_code == 200 and "/api/v1/checkouts" in api_reference.text
         assert home.headers["Server"].startswith("gunicorn")
 
         products = _all_products(base)

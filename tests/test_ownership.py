@@ -1,20 +1,23 @@
 """A seller can only ever touch their own store's data: every write endpoint, every way in.
 
-Two sellers, A and B, each with a store, a product with two variants and a picture. For every
-write endpoint of API v1 (found from the app's url_map, so a new endpoint fails
-``test_every_write_route_is_covered`` until it is listed here) the tests check that:
+Two sellers, A and B, each with a store, a product with two variants, a picture and an order.
+Every write route of API v1 is found from the app's url_map: ``test_every_write_route_is_covered``
+fails until a new one is listed here, as store-scoped (``SELLER_ENDPOINTS``), staff-only
+(``ADMIN_ENDPOINTS``) or, with the test that covers it, ``NOT_STORE_SCOPED``. For each listed
+endpoint ``test_write_endpoint_keeps_the_rules`` checks that:
 
-- seller B with a valid token on seller A's store gets 403, and so do the city admin and a
-  shopper (owning the store is what counts, not being logged in or being staff);
-- a seller using their own store id with the other seller's product, variant or picture id
-  gets 404 (the row is not "in this store");
+- seller B with a valid token on seller A's store gets 403, and so does a shopper, and so does
+  the city admin except on a store's orders, which staff may handle;
+- a seller using their own store id with the other seller's product, variant, picture or order
+  id gets 404 (the row is not "in this store"); another store's variant in a POS sale is a 422
+  naming the line;
 - no token, a malformed one, a logged-out one or an expired one gets 401 with
   ``WWW-Authenticate: Bearer``;
 - the admin endpoints answer 403 to every non-admin, the store's own seller included;
 
-and that after each refused request the database and the picture storage are byte-for-byte
-what they were. Each endpoint also runs once as its rightful caller, which must change
-something: that keeps the "nothing changed" checks from passing vacuously.
+and that after each refused request the database and the picture storage are exactly what they
+were. Each endpoint also runs once as its rightful caller, which must change something: that
+keeps the "nothing changed" checks from passing vacuously.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import pytest
@@ -51,7 +54,8 @@ def snapshot(app) -> dict:
             query = select(table).order_by(*table.primary_key.columns)
             state[table.name] = [tuple(row) for row in session.execute(query)]
     root = getattr(wiring.storage, "root", None)
-    state["storage"] = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root and root.exists() else []
+    files = root.rglob("*") if root and root.exists() else []
+    state["storage"] = sorted(str(p.relative_to(root)) for p in files if p.is_file())
     return state
 
 
@@ -94,13 +98,31 @@ class World:
     revoked_admin: str
     shopper: str
     pending_store_id: int  # seller A's second store, still waiting for approval
-    extra: dict = field(default_factory=dict)
 
 
 def _logged_out_token(api, email: str) -> str:
     token = api.login(email)
     assert api.call("POST", "/api/v1/auth/logout", token=token).status_code == 204
     return token
+
+
+ADDRESS = {"street": "Jl. Pangeran Antasari No. 12", "kecamatan": "Samarinda Ulu", "kelurahan": "Air Hitam"}
+
+
+def place_order(api, variant_id: int, *, token: str | None = None, payment: str = "cod") -> dict:
+    """A shopper's order of one unit, through the public checkout."""
+    started = api.call("POST", "/api/v1/checkouts", token=token,
+                       json={"lines": [{"variant_id": variant_id, "quantity": 1}]})
+    assert started.status_code == 201, started.json
+    checkout = f"/api/v1/checkouts/{started.json['id']}"
+    filled = api.call("PATCH", checkout, json={"email": "pembeli@contoh.id", "phone": "0813 4700 1122",
+                                               "name": "Rina", "shipping_address": ADDRESS,
+                                               "payment_method": payment})
+    assert filled.status_code == 200, filled.json
+    done = api.call("POST", f"{checkout}/complete", json={},
+                    headers={"Idempotency-Key": f"kunci-{started.json['id']}"})
+    assert done.status_code == 201, done.json
+    return done.json["orders"][0]
 
 
 def _seller(api, expired_app, colour) -> Seller:
@@ -118,10 +140,12 @@ def _seller(api, expired_app, colour) -> Seller:
     assert upload.status_code == 201, upload.json
     expired = expired_app.test_client().post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
     assert expired.status_code == 200 and expired.json["expires_in"] == 0
+    variant_id = product["variants"][0]["id"]
+    order = place_order(api, variant_id)  # cash on delivery: "processing", ready to ship or be paid
     return Seller(
         token=token,
-        ids={"store_id": store["id"], "product_id": product["id"],
-             "variant_id": product["variants"][0]["id"], "image_id": upload.json["id"]},
+        ids={"store_id": store["id"], "product_id": product["id"], "variant_id": variant_id,
+             "image_id": upload.json["id"], "order_id": order["id"]},
         revoked_token=_logged_out_token(api, email),
         expired_token=expired.json["access_token"],
     )
@@ -149,29 +173,40 @@ def world(api, make_app) -> World:
 # --- the write endpoints --------------------------------------------------------------------
 
 
-def _json(body: dict) -> Callable[[], dict]:
-    return lambda: {"json": body}
+def _json(body: dict) -> Callable[[dict], dict]:
+    return lambda ids: {"json": body}
 
 
-def _new_product() -> dict:
+def _no_body(ids: dict) -> dict:
+    return {}
+
+
+def _new_product(ids: dict) -> dict:
     return {"json": {"name": "Produk Baru", "description": "", "category": "kerajinan",
                      "variants": [{"sku": f"NEW-{next(_sku)}", "name": "Satu", "price": 50000, "stock": 1}]}}
 
 
-def _new_variant() -> dict:
+def _new_variant(ids: dict) -> dict:
     return {"json": {"sku": f"NEW-{next(_sku)}", "name": "Sedang", "price": 20000, "stock": 3}}
 
 
-def _new_image() -> dict:
+def _new_image(ids: dict) -> dict:
     return {"data": {"file": (io.BytesIO(png_bytes(colour=(10, 160, 90))), "baru.png"), "alt": "baru"},
             "content_type": "multipart/form-data"}
+
+
+def _pos_sale(ids: dict) -> dict:
+    return {"json": {"lines": [{"variant_id": ids["variant_id"], "quantity": 1}], "payment": "cash"}}
 
 
 class Endpoint(NamedTuple):
     method: str
     rule: str  # as in app.url_map, converters left out
-    request: Callable[[], dict]  # keyword arguments of a request the rightful caller may make
-    admin: bool = False
+    request: Callable[[dict], dict]  # ids -> keyword arguments of a request the rightful caller may make
+    admin: bool = False  # city staff only
+    staff_too: bool = False  # the owner or city staff (who e.g. confirm a bank transfer)
+    body_ids: tuple[str, ...] = ()  # ids the body carries rather than the path
+    body_id_field: str | None = None  # another store's id in the body: 422 naming this field
 
     @property
     def id(self) -> str:
@@ -190,16 +225,21 @@ SELLER_ENDPOINTS = [
     Endpoint("PATCH", STORE, _json({"name": "Toko Diambil Alih", "phone": "0813 1111 2222"})),
     Endpoint("POST", f"{STORE}/products", _new_product),
     Endpoint("PATCH", f"{STORE}/products/<product_id>", _json({"name": "Diubah", "category": "jasa"})),
-    Endpoint("DELETE", f"{STORE}/products/<product_id>", dict),
+    Endpoint("DELETE", f"{STORE}/products/<product_id>", _no_body),
     Endpoint("POST", f"{STORE}/products/<product_id>/variants", _new_variant),
     Endpoint("PATCH", f"{STORE}/variants/<variant_id>", _json({"price": 1, "name": "Murah"})),
     Endpoint("PUT", f"{STORE}/variants/<variant_id>/stock", _json({"quantity": 999})),
     Endpoint("POST", f"{STORE}/products/<product_id>/images", _new_image),
-    Endpoint("DELETE", f"{STORE}/products/<product_id>/images/<image_id>", dict),
+    Endpoint("DELETE", f"{STORE}/products/<product_id>/images/<image_id>", _no_body),
+    Endpoint("POST", f"{STORE}/orders/<order_id>/status", _json({"status": "shipped"}), staff_too=True),
+    Endpoint("POST", f"{STORE}/orders/<order_id>/payment", _json({"note": "tunai diterima"}), staff_too=True),
+    Endpoint("PUT", f"{STORE}/delivery-fees", _json({"fees": {"Palaran": 12000, "Samarinda Ulu": 0}})),
+    Endpoint("POST", f"{STORE}/pos-sales", _pos_sale,
+             body_ids=("variant_id",), body_id_field="lines.0.variant_id"),
 ]
 ADMIN_ENDPOINTS = [
-    Endpoint("POST", "/api/v1/admin/stores/<store_id>/approve", dict, admin=True),
-    Endpoint("POST", "/api/v1/admin/stores/<store_id>/suspend", dict, admin=True),
+    Endpoint("POST", "/api/v1/admin/stores/<store_id>/approve", _no_body, admin=True),
+    Endpoint("POST", "/api/v1/admin/stores/<store_id>/suspend", _no_body, admin=True),
 ]
 ENDPOINTS = SELLER_ENDPOINTS + ADMIN_ENDPOINTS
 
@@ -208,7 +248,15 @@ NOT_STORE_SCOPED = {
     ("POST", "/api/v1/auth/register"): "public: creates a new account (test_bad_input covers its input)",
     ("POST", "/api/v1/auth/token"): "public: logs in (test_bad_input covers its input)",
     ("POST", "/api/v1/auth/logout"): "revokes the caller's own token: test_logout_needs_a_live_token",
-    ("POST", "/api/v1/stores"): "creates a store owned by the caller: test_opening_a_store_cannot_take_ownership",
+    ("POST", "/api/v1/stores"):
+        "creates a store owned by the caller: test_opening_a_store_cannot_take_ownership",
+    ("POST", "/api/v1/checkouts"): "public: any shopper reserves any store's goods (tests/test_checkout.py)",
+    ("PATCH", "/api/v1/checkouts/<checkout_id>"):
+        "the unguessable checkout id is the key: test_a_guessed_checkout_id_reaches_nothing",
+    ("POST", "/api/v1/checkouts/<checkout_id>/complete"):
+        "the unguessable checkout id is the key: test_a_guessed_checkout_id_reaches_nothing",
+    ("POST", "/api/v1/orders/<order_id>/status"):
+        "the buyer's own order: test_only_the_buyer_moves_their_order",
 }
 
 
@@ -219,17 +267,17 @@ def _admin_target(world: World, endpoint: Endpoint) -> dict:
 
 
 def _call(api, endpoint: Endpoint, ids: dict, token: str | None, **extra):
-    return api.call(endpoint.method, endpoint.url(ids), token=token, **endpoint.request(), **extra)
+    return api.call(endpoint.method, endpoint.url(ids), token=token, **endpoint.request(ids), **extra)
 
 
-def _refused(api, endpoint, ids, token, status, **extra):
+def _refused(api, endpoint, ids, token, status, *, field=None, **extra):
     """Make the call, expect a problem with ``status``, and expect nothing to have changed."""
     before = snapshot(api.app)
     response = _call(api, endpoint, ids, token, **extra)
     if status == 401:
         assert_unauthenticated(response)
     else:
-        assert_problem(response, status)
+        assert_problem(response, status, field=field)
     assert snapshot(api.app) == before, f"{endpoint.id} changed data although it answered {status}"
     return response
 
@@ -249,9 +297,9 @@ def test_every_write_route_is_covered(app):
     assert not covered & set(NOT_STORE_SCOPED), "an endpoint is listed twice"
     missing = routes - covered - set(NOT_STORE_SCOPED)
     assert not missing, (
-        f"write routes without an ownership test: {sorted(missing)}; add each to SELLER_ENDPOINTS or "
-        "ADMIN_ENDPOINTS in tests/test_ownership.py (or, if it touches no store's data, to NOT_STORE_SCOPED "
-        "with a test)"
+        f"write routes without an ownership test: {sorted(missing)}; add each to SELLER_ENDPOINTS "
+        "or ADMIN_ENDPOINTS in tests/test_ownership.py (or, if it touches no store's data, to "
+        "NOT_STORE_SCOPED with a test)"
     )
     stale = (covered | set(NOT_STORE_SCOPED)) - routes
     assert not stale, f"listed in tests/test_ownership.py but no longer routes: {sorted(stale)}"
@@ -270,44 +318,48 @@ def test_every_write_endpoint_is_in_the_openapi_document(client):
         assert (endpoint.method, path) in documented, endpoint.id
 
 
-@pytest.mark.parametrize("endpoint", SELLER_ENDPOINTS, ids=lambda e: e.id)
-def test_another_seller_on_my_store_is_forbidden(api, world, endpoint):
+# --- the rules every write endpoint must keep ------------------------------------------------
+# Each rule is a function of (api, world, endpoint); test_write_endpoint_keeps_the_rules runs all
+# that apply to an endpoint on one world and reports every rule broken, not just the first.
+
+
+def another_seller_is_forbidden(api, world, endpoint):
     a_ids = world.a.ids
     # B's own ids in the path change nothing: the store decides first.
     for ids in (a_ids, {**world.b.ids, "store_id": a_ids["store_id"]}):
         _refused(api, endpoint, ids, world.b.token, 403)
 
 
-@pytest.mark.parametrize("endpoint", SELLER_ENDPOINTS, ids=lambda e: e.id)
-def test_admins_and_shoppers_are_not_owners_either(api, world, endpoint):
-    for token in (world.admin, world.shopper):
+def shoppers_and_admins_are_not_owners_either(api, world, endpoint):
+    # city staff may handle a store's orders, but not its catalog or its settings
+    for token in (world.shopper,) if endpoint.staff_too else (world.shopper, world.admin):
         _refused(api, endpoint, world.a.ids, token, 403)
 
 
-@pytest.mark.parametrize("endpoint", SELLER_ENDPOINTS, ids=lambda e: e.id)
-def test_my_store_with_the_other_sellers_rows_is_not_found(api, world, endpoint):
-    children = [p for p in endpoint.params if p != "store_id"]
-    if not children:
-        pytest.skip(f"{endpoint.id} names no row below the store")
+def _children(endpoint: Endpoint) -> list[str]:
+    return [p for p in endpoint.params if p != "store_id"] + list(endpoint.body_ids)
+
+
+def my_store_with_the_other_sellers_rows_is_refused(api, world, endpoint):
+    children = _children(endpoint)
+    status = 422 if endpoint.body_id_field else 404
     for me, other in ((world.b, world.a), (world.a, world.b)):
         # every mix of my and the other seller's ids below my own store, except all mine
         for owners in itertools.product((me, other), repeat=len(children)):
             if all(owner is me for owner in owners):
                 continue
             ids = {"store_id": me.ids["store_id"]} | {
-                name: owner.ids[name] for name, owner in zip(children, owners)
+                name: owner.ids[name] for name, owner in zip(children, owners, strict=True)
             }
-            _refused(api, endpoint, ids, me.token, 404)
+            _refused(api, endpoint, ids, me.token, status, field=endpoint.body_id_field)
 
 
-@pytest.mark.parametrize("endpoint", SELLER_ENDPOINTS, ids=lambda e: e.id)
-def test_a_store_that_does_not_exist_is_not_found(api, world, endpoint):
+def a_store_that_does_not_exist_is_not_found(api, world, endpoint):
     ids = {**world.b.ids, "store_id": 2_147_483_647}
     _refused(api, endpoint, ids, world.b.token, 404)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
-def test_without_a_live_token_it_is_401(api, world, endpoint):
+def without_a_live_token_it_is_401(api, world, endpoint):
     ids = _admin_target(world, endpoint) if endpoint.admin else world.a.ids
     owner = world.a
     for token in (None, "bukan-token", owner.token + "x"):
@@ -319,17 +371,29 @@ def test_without_a_live_token_it_is_401(api, world, endpoint):
     _refused(api, endpoint, ids, owner.expired_token, 401)
 
 
-@pytest.mark.parametrize("endpoint", ADMIN_ENDPOINTS, ids=lambda e: e.id)
-def test_admin_endpoints_refuse_everyone_but_admins(api, world, endpoint):
+def only_admins_may(api, world, endpoint):
     ids = _admin_target(world, endpoint)
     # seller A owns the target store: owning it does not make them staff
     for token in (world.a.token, world.b.token, world.shopper):
         _refused(api, endpoint, ids, token, 403)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
-def test_the_rightful_caller_does_change_something(api, world, endpoint):
-    """The control for every test above: the same request from the owner (or an admin) works."""
+def the_owners_view_is_intact_after_refusals(api, world, endpoint):
+    """Seen through the API too: after B's attempts A's store, products, orders read as before."""
+    a = world.a.ids
+
+    def a_view():
+        return [api.call("GET", f"/api/v1/stores/{a['store_id']}{tail}", token=world.a.token).json
+                for tail in ("", "/products", "/orders", "/delivery-fees")]
+
+    before = a_view()
+    _call(api, endpoint, a, world.b.token)
+    _call(api, endpoint, {**a, "store_id": world.b.ids["store_id"]}, world.b.token)
+    assert a_view() == before
+
+
+def the_rightful_caller_does_change_something(api, world, endpoint):
+    """The control for every rule above: the same request from the owner (or an admin) works."""
     if endpoint.admin:
         token, ids = world.admin, _admin_target(world, endpoint)
     else:
@@ -340,30 +404,45 @@ def test_the_rightful_caller_does_change_something(api, world, endpoint):
     assert snapshot(api.app) != before, f"{endpoint.id} changed nothing even for its rightful caller"
 
 
-@pytest.mark.parametrize("endpoint", SELLER_ENDPOINTS, ids=lambda e: e.id)
-def test_a_refused_seller_leaves_the_other_sellers_view_intact(api, world, endpoint):
-    """Seen through the API too: after B's attempts, A's store and products read as before."""
-    a = world.a.ids
+def rules_for(endpoint: Endpoint) -> list:
+    if endpoint.admin:
+        rules = [without_a_live_token_it_is_401, only_admins_may]
+    else:
+        rules = [another_seller_is_forbidden, shoppers_and_admins_are_not_owners_either,
+                 a_store_that_does_not_exist_is_not_found, without_a_live_token_it_is_401,
+                 the_owners_view_is_intact_after_refusals]
+        if _children(endpoint):
+            rules.append(my_store_with_the_other_sellers_rows_is_refused)
+    return rules + [the_rightful_caller_does_change_something]  # last: it changes data
 
-    def a_view():
-        store = api.call("GET", f"/api/v1/stores/{a['store_id']}", token=world.a.token).json
-        products = api.call("GET", f"/api/v1/stores/{a['store_id']}/products", token=world.a.token).json
-        return store, products
 
-    before = a_view()
-    _call(api, endpoint, a, world.b.token)
-    _call(api, endpoint, {**a, "store_id": world.b.ids["store_id"]}, world.b.token)
-    assert a_view() == before
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
+def test_write_endpoint_keeps_the_rules(api, world, endpoint):
+    broken = []
+    for rule in rules_for(endpoint):
+        try:
+            rule(api, world, endpoint)
+        except AssertionError as error:
+            broken.append(f"{rule.__name__}: {error}")
+    assert not broken, f"{endpoint.id} breaks {len(broken)} rule(s):\n\n" + "\n\n".join(broken)
 
 
 def test_private_reads_of_a_store_are_the_owners(api, world):
     a = world.a.ids
-    own_products = f"/api/v1/stores/{a['store_id']}/products"
-    assert api.call("GET", own_products, token=world.a.token).status_code == 200
-    for token in (world.b.token, world.shopper, world.admin):
-        assert_problem(api.call("GET", own_products, token=token), 403)
-    assert_unauthenticated(api.call("GET", own_products))
-    assert_unauthenticated(api.call("GET", own_products, token=world.a.revoked_token))
+    store = f"/api/v1/stores/{a['store_id']}"
+    # what each private read refuses besides strangers: staff read orders, not the rest
+    private = {"/products": (world.admin,), "/delivery-fees": (world.admin,),
+               "/pos-summary": (world.admin,), "/orders": (), f"/orders/{a['order_id']}": ()}
+    for tail, also_refused in private.items():
+        url = store + tail
+        assert api.call("GET", url, token=world.a.token).status_code == 200, url
+        for token in (world.b.token, world.shopper, *also_refused):
+            assert_problem(api.call("GET", url, token=token), 403)
+        assert_unauthenticated(api.call("GET", url))
+        assert_unauthenticated(api.call("GET", url, token=world.a.revoked_token))
+    # my own store with the other seller's order
+    other_order = f"/api/v1/stores/{world.b.ids['store_id']}/orders/{a['order_id']}"
+    assert_problem(api.call("GET", other_order, token=world.b.token), 404)
 
     store_url = f"/api/v1/stores/{a['store_id']}"
     assert "phone" in api.call("GET", store_url, token=world.a.token).json
@@ -415,7 +494,8 @@ def test_an_owner_cannot_move_their_store_to_another_owner_or_status(api, world)
                         json={"owner_id": me_b["id"], "status": "pending", "id": world.b.ids["store_id"]})
     assert response.status_code in (200, 422), response.json
     store = api.call("GET", f"/api/v1/stores/{a['store_id']}", token=world.a.token).json
-    assert store["owner_id"] != me_b["id"] and store["status"] == "approved" and store["id"] == a["store_id"]
+    assert store["owner_id"] != me_b["id"]
+    assert store["status"] == "approved" and store["id"] == a["store_id"]
 
 
 def test_logout_needs_a_live_token(api, world):
@@ -438,3 +518,35 @@ def test_a_logged_out_token_stops_working_at_once(api, world):
     assert_unauthenticated(api.call("PUT", stock, token=token, json={"quantity": 6}))
     assert_unauthenticated(api.call("POST", "/api/v1/auth/logout", token=token))
     assert snapshot(api.app) == before
+
+
+def test_a_guessed_checkout_id_reaches_nothing(api, world):
+    place_order(api, world.a.ids["variant_id"])  # a real checkout exists beside the guesses
+    for guess in ("0" * 32, "bukan-checkout-siapa-pun", "1" * 64):
+        checkout = f"/api/v1/checkouts/{guess}"
+        before = snapshot(api.app)
+        assert_problem(api.call("PATCH", checkout, token=world.b.token, json={"payment_method": "cod"}), 404)
+        assert_problem(api.call("POST", f"{checkout}/complete", token=world.b.token, json={},
+                                headers={"Idempotency-Key": "kunci-tebakan-1"}), 404)
+        assert snapshot(api.app) == before
+
+
+def test_only_the_buyer_moves_their_order(api, world):
+    buyer = api.new_user("Pembeli Transfer")
+    order = place_order(api, world.a.ids["variant_id"], token=buyer, payment="bank_transfer")
+    assert order["status"] == "awaiting_payment"
+    url = f"/api/v1/orders/{order['id']}/status"
+    cancel = {"json": {"status": "cancelled"}}
+    # the selling store's owner, another seller, a shopper, staff and nobody are not the buyer
+    for token in (None, world.a.token, world.b.token, world.shopper, world.admin):
+        before = snapshot(api.app)
+        assert_problem(api.call("POST", url, token=token, **cancel), 404)
+        assert_problem(api.call("POST", f"{url}?token={order['token'][:-1]}x", token=token, **cancel), 404)
+        assert snapshot(api.app) == before
+    # ... nor is the buyer of another order, whatever order token they hold
+    other = place_order(api, world.b.ids["variant_id"], token=world.shopper, payment="bank_transfer")
+    before = snapshot(api.app)
+    assert_problem(api.call("POST", f"{url}?token={other['token']}", token=world.shopper, **cancel), 404)
+    assert snapshot(api.app) == before
+    moved = api.call("POST", url, token=buyer, **cancel)
+    assert moved.status_code == 200 and moved.json["status"] == "cancelled", moved.json

@@ -107,7 +107,9 @@ def progress_chart(plans: Iterable[ActionPlan], *, chart_id: str, title: str, ca
 
 def status_chart(data: ProgrammeData, *, chart_id: str, title: str, caption: str) -> str:
     """Stacked horizontal bars: how many action plans of each pillar are in each status."""
-    counts = {pillar.slug: Counter(p.status for p in data.plans_of(pillar=pillar.slug)) for pillar in data.pillars}
+    counts = {
+        pillar.slug: Counter(plan.status for plan in data.plans_of(pillar=pillar.slug)) for pillar in data.pillars
+    }
     most = max((sum(c.values()) for c in counts.values()), default=0) or 1
     unit = _BAR_WIDTH / most
     height = _TOP + _ROW * len(data.pillars) + 40

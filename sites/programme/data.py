@@ -40,6 +40,14 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PLAN_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 _YEARS = range(2000, 2101)
 
+_TOP_FIELDS = ("as_of", "source", "pillars", "action_plans")
+_PILLAR_FIELDS = ("slug", "name", "subtitle", "description", "programmes")
+_PROGRAMME_FIELDS = ("id", "name", "description")
+_PLAN_FIELDS = (
+    "id", "title", "pillar", "programme", "lead_agency", "partners", "start_year", "target_year",
+    "status", "progress", "progress_estimated", "notes", "page",
+)
+
 
 class ProgrammeDataError(ValueError):
     """The data file is unreadable or breaks a rule; the message names the item and field."""
@@ -115,12 +123,12 @@ def load_programme(path: Path) -> ProgrammeData:
 
 def parse_programme(raw: Any) -> ProgrammeData:
     """Validate the parsed YAML document and build the data objects."""
-    top = _Fields(raw, "the data file")
+    top = _Fields(raw, "the data file", known=_TOP_FIELDS)
+    top.reject_unknown()
     as_of = top.date("as_of")
     source = top.text("source")
     pillar_items = top.items("pillars")
     plan_items = top.items("action_plans")
-    top.done()
 
     pillars = tuple(_parse_pillar(item, i) for i, item in enumerate(pillar_items))
 
@@ -138,38 +146,38 @@ def parse_programme(raw: Any) -> ProgrammeData:
 
 def _parse_pillar(raw: Any, index: int) -> Pillar:
     where = f"pillar #{index + 1}"
-    fields = _Fields(raw, where)
+    fields = _Fields(raw, where, known=_PILLAR_FIELDS)
     slug = fields.slug("slug")
     fields.where = f"pillar '{slug}'"
+    fields.reject_unknown()
     name = fields.text("name")
     subtitle = fields.text("subtitle")
     description = fields.text("description")
     programmes = tuple(
         _parse_programme(item, i, pillar=slug) for i, item in enumerate(fields.items("programmes"))
     )
-    fields.done()
     return Pillar(slug, name, subtitle, description, programmes)
 
 
 def _parse_programme(raw: Any, index: int, *, pillar: str) -> Programme:
-    fields = _Fields(raw, f"programme #{index + 1} of pillar '{pillar}'")
+    fields = _Fields(raw, f"programme #{index + 1} of pillar '{pillar}'", known=_PROGRAMME_FIELDS)
     programme_id = fields.slug("id")
     fields.where = f"programme '{programme_id}'"
-    programme = Programme(
+    fields.reject_unknown()
+    return Programme(
         id=programme_id, pillar=pillar, name=fields.text("name"), description=fields.text("description")
     )
-    fields.done()
-    return programme
 
 
 def _parse_action_plan(
     raw: Any, index: int, *, pillars: set[str], programmes: dict[str, Programme]
 ) -> ActionPlan:
-    fields = _Fields(raw, f"action plan #{index + 1}")
+    fields = _Fields(raw, f"action plan #{index + 1}", known=_PLAN_FIELDS)
     plan_id = fields.text("id")
     if not _PLAN_ID.match(plan_id):
-        fields.fail("id", f"must be capital letters, digits and hyphens (e.g. RA-TKL-01), got {plan_id!r}")
+        fields.fail("id", f"must be capital letters, digits and hyphens (e.g. RA-GOV-01), got {plan_id!r}")
     fields.where = f"action plan '{plan_id}'"
+    fields.reject_unknown()
 
     pillar = fields.text("pillar")
     if pillar not in pillars:
@@ -198,7 +206,11 @@ def _parse_action_plan(
     if status == "direncanakan" and progress != 0:
         fields.fail("progress", f"a planned ('direncanakan') action plan is at 0, got {progress}")
 
-    plan = ActionPlan(
+    page = fields.text("page", default="") or None
+    if page and (page.startswith("/") or not page.endswith(".md")):
+        fields.fail("page", f"must be a page under docs/, e.g. aplikasi/behambinan.md, got {page!r}")
+
+    return ActionPlan(
         id=plan_id,
         title=fields.text("title"),
         pillar=pillar,
@@ -211,10 +223,8 @@ def _parse_action_plan(
         progress=progress,
         progress_estimated=fields.boolean("progress_estimated", default=False),
         notes=fields.text("notes", default=""),
-        page=fields.text("page", default="") or None,
+        page=page,
     )
-    fields.done()
-    return plan
 
 
 def _unique(values, what: str) -> None:
@@ -226,23 +236,22 @@ def _unique(values, what: str) -> None:
 
 
 class _Fields:
-    """Reads the fields of one mapping, remembering which ones were used so that a misspelt
-    key (``progres:``) is an error instead of a silently missing value."""
+    """Reads the fields of one mapping. Unknown keys are refused first, so that a misspelt
+    ``progres:`` is reported as itself rather than as a missing ``progress``."""
 
     _MISSING = object()
 
-    def __init__(self, raw: Any, where: str) -> None:
+    def __init__(self, raw: Any, where: str, *, known: tuple[str, ...]) -> None:
         if not isinstance(raw, dict):
             raise ProgrammeDataError(f"{where}: expected a mapping of fields, got {type(raw).__name__}")
         self.raw = raw
         self.where = where
-        self.used: set[str] = set()
+        self.known = known
 
     def fail(self, field: str, message: str) -> NoReturn:
         raise ProgrammeDataError(f"{self.where}, field '{field}': {message}")
 
     def _get(self, field: str, default: Any) -> Any:
-        self.used.add(field)
         value = self.raw.get(field, self._MISSING)
         if value is self._MISSING or value is None:
             if default is self._MISSING:
@@ -301,7 +310,7 @@ class _Fields:
             self.fail(field, f"must be a list of names, got {value!r}")
         return [v.strip() for v in value]
 
-    def done(self) -> None:
-        unknown = sorted(str(key) for key in self.raw if key not in self.used)
+    def reject_unknown(self) -> None:
+        unknown = [str(key) for key in self.raw if key not in self.known]
         if unknown:
-            self.fail(unknown[0], f"unknown field (known: {', '.join(sorted(self.used))})")
+            self.fail(unknown[0], f"unknown field (known: {', '.join(self.known)})")

@@ -22,6 +22,7 @@ __all__ = [
     "pillars_index_page",
     "pillar_page",
     "action_plans_page",
+    "with_action_plan_box",
 ]
 
 PILLARS_INDEX = "pilar/index.md"
@@ -155,10 +156,39 @@ def action_plans_page(data: ProgrammeData) -> str:
     return "\n".join(lines)
 
 
+def with_action_plan_box(markdown: str, data: ProgrammeData, *, here: str) -> str:
+    """A hand-written page (an application's page) with a box of the action plans that name
+    it in their ``page`` field, placed under its title: status and progress come from the data
+    file, so the prose never has to repeat them."""
+    plans = [plan for plan in data.action_plans if plan.page == here]
+    if not plans:
+        return markdown
+    lines = ['!!! abstract "Rencana aksi"']
+    for plan in plans:
+        pillar = data.pillar(plan.pillar)
+        pillar_link = posixpath.relpath(pillar_path(pillar), posixpath.dirname(here))
+        plan_link = posixpath.relpath(ACTION_PLANS_PAGE, posixpath.dirname(here)) + f"#{plan.id.lower()}"
+        lead = _cell(plan.lead_agency) + (f" bersama {_cell(', '.join(plan.partners))}" if plan.partners else "")
+        progress = f"±{plan.progress}% (perkiraan)" if plan.progress_estimated else f"{plan.progress}%"
+        lines.append(
+            f"    - [{plan.id}]({plan_link}) {_cell(plan.title)}: **{plan.status_label}**, {progress}; "
+            f"pilar [{_cell(pillar.name)}]({pillar_link}); {lead}; tahun {_years(plan)}."
+        )
+    box = "\n".join(lines)
+    head, sep, rest = markdown.partition("\n")
+    if head.startswith("# "):
+        return f"{head}\n\n{box}\n{rest}"
+    return f"{box}\n\n{markdown}"
+
+
 def _plans_table(plans: list[ActionPlan], *, here: str) -> str:
+    # The wrapper (md_in_html) lets the stylesheet size these columns without touching
+    # other tables.
     rows = [
-        "| Kode | Rencana aksi | OPD penanggung jawab | Tahun | Status | Progres |",
-        "|---|---|---|---|---|---|",
+        '<div class="programme-plans" markdown>',
+        "",
+        "| Kode | Rencana aksi | OPD penanggung jawab | Tahun | Status dan progres |",
+        "|---|---|---|---|---|",
     ]
     for plan in plans:
         title = _cell(plan.title)
@@ -171,17 +201,20 @@ def _plans_table(plans: list[ActionPlan], *, here: str) -> str:
             agency += f"<br><small>bersama {_cell(', '.join(plan.partners))}</small>"
         rows.append(
             f'| <span id="{plan.id.lower()}">{plan.id}</span> | {title} | {agency} | {_years(plan)} | '
-            f'<span class="programme-status programme-status--{plan.status}">{plan.status_label}</span> | '
-            f"{_progress(plan)} |"
+            f'<span class="programme-status programme-status--{plan.status}">{plan.status_label}</span>'
+            f"<br>{_progress(plan)} |"
         )
+    rows += ["", "</div>"]
     return "\n".join(rows)
 
 
 def _progress(plan: ActionPlan) -> str:
-    words = f"±{plan.progress}% (perkiraan)" if plan.progress_estimated else f"{plan.progress}%"
+    number = f"±{plan.progress}%" if plan.progress_estimated else f"{plan.progress}%"
     return (
-        f'<progress class="programme-progress" max="100" value="{plan.progress}" '
-        f'aria-label="Progres {plan.id}: {words}"></progress> {words}'
+        # The bar repeats the number written next to it, so screen readers skip it.
+        f'<span class="programme-progress-value"><progress class="programme-progress" max="100" '
+        f'value="{plan.progress}" aria-hidden="true"></progress> {number}</span>'
+        + ("<br><small>perkiraan</small>" if plan.progress_estimated else "")
     )
 
 
