@@ -73,6 +73,49 @@ def problem(status: int, detail: str, *, title: str | None = None, errors=None, 
     return response
 
 
+# pydantic's messages are English; the people reading ours are sellers and shoppers in
+# Samarinda. The common cases are said in Bahasa Indonesia, the rest fall back to pydantic's.
+_MESSAGES = {
+    "missing": "Wajib diisi.",
+    "int_type": "Harus bilangan bulat.",
+    "int_parsing": "Harus bilangan bulat.",
+    "int_from_float": "Harus bilangan bulat.",
+    "string_type": "Harus teks.",
+    "bool_type": "Harus true atau false.",
+    "list_type": "Harus daftar (array).",
+    "dict_type": "Harus objek JSON.",
+    "model_type": "Harus objek JSON.",
+    "model_attributes_type": "Harus objek JSON.",
+    "string_too_long": "Maksimal {max_length} karakter.",
+    "string_too_short": "Minimal {min_length} karakter.",
+    "too_long": "Maksimal {max_length} item.",
+    "too_short": "Minimal {min_length} item.",
+    "greater_than": "Harus lebih dari {gt}.",
+    "greater_than_equal": "Minimal {ge}.",
+    "less_than": "Harus kurang dari {lt}.",
+    "less_than_equal": "Maksimal {le}.",
+    "literal_error": "Pilihan yang boleh: {expected}.",
+    "string_pattern_mismatch": "Berisi karakter yang tidak diizinkan.",
+    "value_error": "{reason}",
+    "date_from_datetime_parsing": "Tanggal harus berformat YYYY-MM-DD.",
+    "date_parsing": "Tanggal harus berformat YYYY-MM-DD.",
+}
+
+
+def _message(item: dict) -> str:
+    template = _MESSAGES.get(item.get("type", ""))
+    context = dict(item.get("ctx") or {})
+    if item.get("type") == "value_error":
+        reason = str(context.get("error", "")).removeprefix("value is not a valid email address: ")
+        if "email" in str(item.get("msg", "")).lower():
+            return "Alamat email tidak valid."
+        context["reason"] = reason or item.get("msg", "Nilai tidak valid.")
+    try:
+        return template.format(**context) if template else item.get("msg", "Nilai tidak valid.")
+    except (KeyError, IndexError):
+        return item.get("msg", "Nilai tidak valid.")
+
+
 def _field_name(loc: tuple) -> str:
     return ".".join(str(p) for p in loc) or "body"
 
@@ -81,8 +124,7 @@ def validation_problem(error: ValidationError) -> Response:
     """flask-openapi3's validation callback: pydantic's errors, one per field at fault."""
     errors = []
     for item in error.errors(include_url=False):
-        message = item.get("msg", "nilai tidak valid")
-        errors.append((_field_name(tuple(item.get("loc", ()))), message))
+        errors.append((_field_name(tuple(item.get("loc", ()))), _message(item)))
     first_field, first_message = errors[0] if errors else ("body", "Data tidak valid")
     return problem(422, f"{first_field}: {first_message}", errors=errors)
 
