@@ -65,10 +65,7 @@ def browse_products(
         store_id = as_id(store)
         query = query.where(Store.id == store_id if store_id else Store.slug == store)
     if kecamatan:
-        kec = places.find_kecamatan(kecamatan)
-        if kec is None:
-            raise InvalidInput.field("kecamatan", f"Kecamatan '{kecamatan}' tidak ada di Kota Samarinda.")
-        query = query.where(Store.kecamatan_code == kec.code)
+        query = query.where(Store.kecamatan_code == places.require_kecamatan(kecamatan).code)
     return keyset_page(uow.session, query, Product.id, cursor=cursor, limit=limit)
 
 

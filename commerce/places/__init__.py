@@ -25,6 +25,7 @@ __all__ = [
     "all_kecamatan",
     "find_kecamatan",
     "find_kelurahan",
+    "require_kecamatan",
     "resolve_place",
     "source",
 ]
@@ -87,6 +88,14 @@ def find_kecamatan(value: str) -> Kecamatan | None:
     """The kecamatan with this code (``64.72.02``) or name (``Samarinda Ilir``), or None."""
     value = (value or "").strip()
     return _kecamatan_index().get(value) or _kecamatan_index().get(_key(value))
+
+
+def require_kecamatan(value: str, *, field: str = "kecamatan") -> Kecamatan:
+    """The kecamatan ``value`` names, or :class:`InvalidInput` naming ``field``."""
+    kec = find_kecamatan(value)
+    if kec is None:
+        raise InvalidInput.field(field, f"Kecamatan '{value}' tidak ada di Kota Samarinda.")
+    return kec
 
 
 def find_kelurahan(kecamatan: Kecamatan, value: str) -> Kelurahan | None:

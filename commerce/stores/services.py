@@ -158,10 +158,7 @@ def list_stores(
             raise InvalidInput.field("status", f"Status toko tidak dikenal: {status}.")
         query = query.where(Store.status == status)
     if kecamatan:
-        kec = places.find_kecamatan(kecamatan)
-        if kec is None:
-            raise InvalidInput.field("kecamatan", f"Kecamatan '{kecamatan}' tidak ada di Kota Samarinda.")
-        query = query.where(Store.kecamatan_code == kec.code)
+        query = query.where(Store.kecamatan_code == places.require_kecamatan(kecamatan).code)
     return keyset_page(uow.session, query, Store.id, cursor=cursor, limit=limit)
 
 
