@@ -80,10 +80,12 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
 
     from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
     from api.extensions import limiter
+    from api.public_cache import install_public_cache
     from api.requests import install_body_checks
 
     limiter.init_app(app)
     install_body_checks(app)
+    install_public_cache(app, settings.public_cache_seconds)
     register_error_handlers(app)
     app.teardown_appcontext(context.close_uow)
     for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, admin.bp, catalog.bp,

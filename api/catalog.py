@@ -6,6 +6,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from api import context
+from api.public_cache import public_cache
 from api.schemas import Page, PageQuery, text
 from api.serializers import product_detail, product_summary
 from commerce import places
@@ -117,6 +118,7 @@ def available_units(products: list[Product] = (), variants: list[Variant] = ()) 
 
 
 @bp.get("/products", responses={200: ProductList}, summary="Jelajahi dan cari produk")
+@public_cache
 def browse(query: BrowseQuery):
     page = browse_products(
         context.uow(), q=query.q, category=query.category, store=query.store,
@@ -127,17 +129,20 @@ def browse(query: BrowseQuery):
 
 
 @bp.get("/products/<id_or_slug>", responses={200: ProductOut}, summary="Satu produk dengan variannya")
+@public_cache
 def product(path: ProductKeyPath):
     found = public_product(context.uow(), path.id_or_slug)
     return product_detail(found, context.storage(), available_units([found]))
 
 
 @bp.get("/categories", responses={200: CategoryList}, summary="Daftar kategori")
+@public_cache
 def categories():
     return {"items": [{"slug": c.slug, "name": c.name} for c in CATEGORIES]}
 
 
 @bp.get("/places", responses={200: PlaceList}, summary="Kecamatan dan kelurahan Kota Samarinda")
+@public_cache
 def place_list():
     items = [
         {"code": k.code, "name": k.name, "slug": k.slug,

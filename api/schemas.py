@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from commerce.keys import MAX_ID
 
-__all__ = ["Problem", "FieldErrorOut", "Body", "Id", "text", "Page", "PageQuery"]
+__all__ = ["Problem", "FieldErrorOut", "Body", "Id", "text", "Page", "PageQuery", "QueryModel"]
 
 
 def _storable(value: str) -> str:
@@ -63,7 +63,23 @@ class Problem(BaseModel):
     lines: list[ShortageOut] | None = Field(None, description="Stok tidak cukup: yang tersedia per baris")
 
 
-class PageQuery(BaseModel):
+class QueryModel(BaseModel):
+    """Query-string models. flask-openapi3 asks for the model's JSON schema on every request
+    (to see which fields are lists); it never changes, so it is computed once per class."""
+
+    @classmethod
+    def model_json_schema(cls, *args, **kwargs):
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        cached = _SCHEMAS.get(key)
+        if cached is None:
+            cached = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return cached
+
+
+_SCHEMAS: dict = {}
+
+
+class PageQuery(QueryModel):
     limit: int = Field(24, ge=1, le=100, description="Jumlah item per halaman (1-100)")
     cursor: text(500) | None = Field(None, description="next_cursor dari halaman sebelumnya")
 

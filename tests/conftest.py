@@ -104,6 +104,7 @@ def make_app(database_url, tmp_path):
             database_url=database_url,
             storage_url=(tmp_path / "storage").as_uri(),
             ratelimit_enabled=False,
+            public_cache_seconds=0,  # tests read their own writes; tests/test_public_cache.py covers the cache
             var_dir=tmp_path,
         ).with_(**overrides)
         app = create_app(settings)

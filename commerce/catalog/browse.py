@@ -9,6 +9,7 @@ thousands of products) without a search engine.
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, defer
 
 from commerce import places
 from commerce.catalog.categories import category_by_slug
@@ -29,9 +30,12 @@ def _escape_like(text: str) -> str:
 
 
 def _public():
+    # contains_eager: the join that filters on the store's status also loads the store, instead
+    # of a second join for Product.store.
     return (
         select(Product)
         .join(Store, Product.store_id == Store.id)
+        .options(contains_eager(Product.store))
         .where(Product.status == "active", Store.status == "approved")
     )
 
@@ -48,7 +52,7 @@ def browse_products(
 ) -> Page:
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput.field("limit", f"limit harus antara 1 dan {MAX_PAGE}.")
-    query = _public()
+    query = _public().options(defer(Product.description))  # lists show no descriptions
     if q and q.strip():
         pattern = f"%{_escape_like(q.strip().lower())}%"
         query = query.where(

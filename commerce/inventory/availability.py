@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from commerce.catalog.models import Variant
@@ -19,6 +19,23 @@ from commerce.db import utcnow
 from commerce.inventory.models import Allocation, Reservation
 
 __all__ = ["availability", "held_quantities"]
+
+
+# Built once: these run for every product list and detail page, and building a select() with
+# an IN of literal ids costs more than running it. Expanding bind parameters keep the
+# statements cacheable.
+_ALLOCATED = (
+    select(Allocation.variant_id, func.sum(Allocation.quantity))
+    .where(Allocation.variant_id.in_(bindparam("ids", expanding=True)),
+           or_(Allocation.expires_at.is_(None), Allocation.expires_at > bindparam("now")))
+    .group_by(Allocation.variant_id)
+)
+_RESERVED = (
+    select(Reservation.variant_id, func.sum(Reservation.quantity))
+    .where(Reservation.variant_id.in_(bindparam("ids", expanding=True)), Reservation.reserved_until > bindparam("now"),
+           Reservation.checkout_id != bindparam("except_checkout"))
+    .group_by(Reservation.variant_id)
+)
 
 
 def held_quantities(
@@ -29,20 +46,10 @@ def held_quantities(
     held = dict.fromkeys(ids, 0)
     if not ids:
         return held
-    allocated = (
-        select(Allocation.variant_id, func.sum(Allocation.quantity))
-        .where(Allocation.variant_id.in_(ids), or_(Allocation.expires_at.is_(None), Allocation.expires_at > now))
-        .group_by(Allocation.variant_id)
-    )
-    reserved = (
-        select(Reservation.variant_id, func.sum(Reservation.quantity))
-        .where(Reservation.variant_id.in_(ids), Reservation.reserved_until > now)
-        .group_by(Reservation.variant_id)
-    )
-    if except_checkout is not None:
-        reserved = reserved.where(Reservation.checkout_id != except_checkout)
-    for query in (allocated, reserved):
-        for variant_id, quantity in session.execute(query):
+    # "" is never a checkout id (they are 43-character tokens), so it excludes nothing.
+    params = {"ids": ids, "now": now, "except_checkout": except_checkout or ""}
+    for statement in (_ALLOCATED, _RESERVED):
+        for variant_id, quantity in session.execute(statement, params):
             held[variant_id] += int(quantity or 0)
     return held
 

@@ -98,11 +98,19 @@ def require_kecamatan(value: str, *, field: str = "kecamatan") -> Kecamatan:
     return kec
 
 
+@cache
+def _kelurahan_by_code() -> dict[str, Kelurahan]:
+    return {kel.code: kel for kec in all_kecamatan() for kel in kec.kelurahan}
+
+
 def find_kelurahan(kecamatan: Kecamatan, value: str) -> Kelurahan | None:
     value = (value or "").strip()
+    by_code = _kelurahan_by_code().get(value)
+    if by_code is not None:  # stored rows hold codes: the common case needs no slugify
+        return by_code if by_code.kecamatan_code == kecamatan.code else None
     key = _key(value)
     for kel in kecamatan.kelurahan:
-        if value == kel.code or key == kel.slug:
+        if key == kel.slug:
             return kel
     return None
 
