@@ -1,109 +1,16 @@
 """The Flask app: HTTP only. It wires configuration, database, storage and blueprints, and
-maps domain errors to problem responses; business rules live in the domain packages."""
+maps domain errors to problem responses; business rules live in the domain packages.
+
+Importing ``api`` stays cheap (the CLI's site and publish commands need none of Flask):
+:func:`create_app` loads the web stack on first call.
+"""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from datetime import timedelta
-
-from flask import jsonify, redirect
-from flask_openapi3 import Info
-from sqlalchemy.orm import sessionmaker
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from api.config import Settings
-from api.openapi import SmartCityOpenAPI
-from api.problems import register_error_handlers, validation_problem
-from commerce.db import make_engine, make_session_factory
-from commerce.payments import PaymentSettings, providers
-from sites.storage import ObjectStorage, open_storage
-
-__all__ = ["create_app", "Wiring"]
-
-API_DESCRIPTION = """API Behambinan, pasar daring UMKM Kota Samarinda.
-
-Masuk dengan `POST /api/v1/auth/token`, lalu kirim `Authorization: Bearer <token>`.
-Uang dalam rupiah bulat. Galat berbentuk `application/problem+json` (RFC 9457).
-"""
+__all__ = ["create_app"]
 
 
-@dataclass
-class Wiring:
-    """What the app factory built, reachable from views through :mod:`api.context`."""
+def create_app(settings=None):
+    from api.app import create_app as build
 
-    settings: Settings
-    engine: object
-    session_factory: sessionmaker
-    storage: ObjectStorage
-    payment_providers: dict
-
-
-def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
-    settings = settings or Settings()
-    app = SmartCityOpenAPI(
-        __name__,
-        info=Info(title="Samarinda Smart City API", version="1.0.0", description=API_DESCRIPTION),
-        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
-        doc_prefix="/api/docs",
-        doc_url="/openapi.json",
-        validation_error_status=422,
-        validation_error_callback=validation_problem,
-    )
-    app.config.update(
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
-        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
-        RATELIMIT_ENABLED=settings.ratelimit_enabled,
-        RATELIMIT_HEADERS_ENABLED=True,
-        JSON_SORT_KEYS=False,
-    )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
-    if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
-
-    engine = make_engine(settings.database_url)
-    app.extensions["smartcity"] = Wiring(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        storage=open_storage(
-            settings.storage_url, public_url=settings.storage_public_url, endpoint_url=settings.s3_endpoint_url
-        ),
-        payment_providers=providers(PaymentSettings(
-            transfer_window=timedelta(hours=settings.transfer_hours),
-            bank_name=settings.bank_name,
-            bank_account_number=settings.bank_account_number,
-            bank_account_name=settings.bank_account_name,
-        )),
-    )
-
-    from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
-    from api.extensions import limiter
-    from api.public_cache import install_public_cache
-    from api.requests import install_body_checks
-
-    limiter.init_app(app)
-    install_body_checks(app)
-    install_public_cache(app, settings.public_cache_seconds)
-    register_error_handlers(app)
-    app.teardown_appcontext(context.close_uow)
-    for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, admin.bp, catalog.bp,
-                      checkout.bp, orders.bp):
-        app.register_api(blueprint)
-    app.register_blueprint(web.bp)
-
-    @app.get("/api/v1/openapi.json", doc_ui=False)
-    def openapi_document():
-        return jsonify(app.api_doc)
-
-    @app.get("/api/docs", doc_ui=False)
-    def api_docs():
-        return redirect("/api/docs/swagger", code=302)
-
-    @app.get("/api/v1/health", doc_ui=False)
-    def health():
-        return {"status": "ok"}
-
-    logging.getLogger("smartcity").setLevel(logging.INFO)
-    return app
+    return build(settings)

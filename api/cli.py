@@ -28,10 +28,12 @@ def _uow(settings: Settings):
 
 def _migrate(settings: Settings) -> None:
     from commerce.migrate import upgrade
+    from sites.transparency.migrate import upgrade as upgrade_transparency
 
     if settings.database_url.startswith("sqlite:///"):
         os.makedirs(os.path.dirname(settings.database_url.removeprefix("sqlite:///")) or ".", exist_ok=True)
     upgrade(settings.database_url)
+    upgrade_transparency(settings.database_url)
 
 
 @main.group(help="Database schema.")
@@ -134,8 +136,10 @@ def sites_build(name: str, out: Path | None) -> None:
 @click.option("--endpoint-url", default=None, help="S3-compatible endpoint (SeaweedFS, MinIO, Ceph RGW, R2)")
 @click.option("--dry-run", is_flag=True, help="print the plan and change nothing")
 @click.option("--max-deletes", default=256, show_default=True, type=int, help="refuse to delete more files than this; -1 for no limit")
-@click.option("--jobs", default=8, show_default=True, type=int, help="parallel uploads")
+@click.option("--jobs", default=16, show_default=True, type=int, help="parallel uploads")
 def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
     from sites.registry import UnknownSite, site
     from sites.storage import open_storage
@@ -170,10 +174,121 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
         summary = publish(name, source, storage, target=target, options=options, progress=progress, on_plan=on_plan)
     except (PublishLocked, TooManyDeletes, FileNotFoundError) as error:
         raise click.ClickException(str(error))
+    except (ClientError, BotoCoreError, OSError) as error:  # missing bucket, refused credentials, no network
+        raise click.ClickException(f"publishing to {target} failed: {error}")
     finally:
         if "it" in bar:
             bar["it"].__exit__(None, None, None)
     click.echo(summary.line())
+
+
+@main.group(help="Bansos recipients for the transparency site: imports and their history.")
+def bansos() -> None:
+    pass
+
+
+@main.group(help="COVID-19 daily figures per kecamatan for the transparency site: imports and their history.")
+def covid() -> None:
+    pass
+
+
+def _import_max_bytes() -> int:
+    # TODO(config): move to api/config.py Settings with the README's configuration table.
+    raw = os.environ.get("SMARTCITY_IMPORT_MAX_MB", "100")
+    try:
+        return int(float(raw) * 1024 * 1024)
+    except ValueError:
+        raise click.ClickException(f"SMARTCITY_IMPORT_MAX_MB must be a number of megabytes, not {raw!r}")
+
+
+def _who() -> str:
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in a bare container
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
+
+
+def _import(kind: str, file: Path, dry_run: bool, imported_by: str | None) -> None:
+    """Shared by `bansos import` and `covid import`: progress on stderr, the report, the exit code."""
+    from sites.transparency.importer import ImportRejected, import_file
+
+    settings = Settings()
+    max_bytes = _import_max_bytes()
+    _migrate(settings)
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        label = {"checking": "memeriksa", "writing": "menyimpan"}.get(phase, phase)
+        click.echo(f"  {label}: {done:,} baris".replace(",", ".") + (f" dari {total:,}".replace(",", ".") if total else ""),
+                   err=True)
+
+    click.echo(f"{'checking' if dry_run else 'importing'} {kind} file {file} ...", err=True)
+    try:
+        with _uow(settings) as uow:
+            summary = import_file(uow, kind, file, dry_run=dry_run, imported_by=imported_by or _who(),
+                                  max_bytes=max_bytes, progress=progress)
+    except ImportRejected as rejected:
+        for line in rejected.report_lines():
+            click.echo(line, err=True)
+        sys.exit(1)
+    click.echo(summary.line())
+
+
+def _history(kind: str, limit: int) -> None:
+    from sites.transparency.importer import CITY_ZONE, list_imports
+
+    settings = Settings()
+    _migrate(settings)
+    with _uow(settings) as uow:
+        imports = list_imports(uow, kind, limit=limit)
+    if not imports:
+        click.echo(f"no {kind} imports yet")
+        return
+    click.echo(f"{'id':>5}  {'imported (WITA)':16}  {'rows':>8}  {'status':17}  {'sha256':12}  {'by':20}  file; replaced periods")
+    for imp in imports:
+        when = imp.imported_at.astimezone(CITY_ZONE).strftime("%Y-%m-%d %H:%M")
+        replaced = ", ".join(imp.replaced_periods[:6]) + (" ..." if len(imp.replaced_periods) > 6 else "")
+        click.echo(f"{imp.id:>5}  {when:16}  {imp.rows:>8}  {imp.status:17}  {imp.sha256[:12]}  "
+                   f"{imp.imported_by[:20]:20}  {imp.file_name}; {len(imp.replaced_periods)} replaced"
+                   + (f" ({replaced})" if replaced else ""))
+
+
+_FILE = click.Path(path_type=Path, dir_okay=True)  # existence and size are checked by the importer, in Indonesian
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="validate and report; import nothing")
+_BY = click.option("--by", "imported_by", default=None, help="who imports, for the history (default user@host)")
+
+
+@bansos.command("import", help="Import bansos recipients from CSV or XLSX (columns: nik, no_kk, nama, alamat, rt, rw, "
+                "kelurahan, kecamatan, program, periode, nilai, status); all or nothing; a period re-imported is replaced.")
+@click.argument("file", type=_FILE)
+@_DRY_RUN
+@_BY
+def bansos_import(file: Path, dry_run: bool, imported_by: str | None) -> None:
+    _import("bansos", file, dry_run, imported_by)
+
+
+@bansos.command("imports", help="The history of bansos imports, newest first.")
+@click.option("--limit", default=50, show_default=True, type=int)
+def bansos_imports(limit: int) -> None:
+    _history("bansos", limit)
+
+
+@covid.command("import", help="Import COVID-19 daily figures per kecamatan from CSV or XLSX (columns: tanggal, "
+               "kecamatan, konfirmasi, sembuh, meninggal, aktif, suspek); all or nothing; a date re-imported is replaced.")
+@click.argument("file", type=_FILE)
+@_DRY_RUN
+@_BY
+def covid_import(file: Path, dry_run: bool, imported_by: str | None) -> None:
+    _import("covid", file, dry_run, imported_by)
+
+
+@covid.command("imports", help="The history of COVID-19 imports, newest first.")
+@click.option("--limit", default=50, show_default=True, type=int)
+def covid_imports(limit: int) -> None:
+    _history("covid", limit)
 
 
 @main.group(help="Orders.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -104,7 +105,9 @@ def test_every_file_type_gets_its_headers_on_s3(seaweedfs, tmp_path):
         assert head["ContentType"] == expected.content_type, key
         assert head["CacheControl"] == expected.cache_control, key
         assert head.get("ContentEncoding") == expected.content_encoding, key
-    manifest = json.loads(client.get_object(Bucket=name, Key=f"docs/{MANIFEST_KEY}")["Body"].read())
+    stored = client.get_object(Bucket=name, Key=f"docs/{MANIFEST_KEY}")
+    assert stored["ContentEncoding"] == "gzip"
+    manifest = json.loads(gzip.decompress(stored["Body"].read()))
     assert set(manifest["files"]) == set(EVERY_TYPE)
     assert not any(k.endswith(LOCK_KEY) for k in keys(seaweedfs, name))
 
@@ -212,6 +215,18 @@ def test_two_publishes_at_once_cannot_interleave(seaweedfs, tmp_path):
         t.join()
     assert sorted(map(type, outcomes), key=str) == sorted([int, str], key=str), outcomes
     assert 802 in outcomes  # index, sitemap, 400 pages and their stylesheets
+
+
+@pytest.mark.s3
+def test_cli_reports_a_missing_bucket_without_a_traceback(seaweedfs, tmp_path):
+    site = write_site(tmp_path / "site", {"index.html": b"<p>x</p>"})
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "sites", "publish", "docs", "--from", str(site),
+         "--to", "s3://tidak-ada-bucket/docs", "--endpoint-url", seaweedfs],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "publishing to s3://tidak-ada-bucket/docs failed" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_local_folder_target_and_dry_run(tmp_path):

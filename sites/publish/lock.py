@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import socket
+import time
 from datetime import datetime, timedelta, timezone
 
 from sites.publish.manifest import LOCK_KEY
@@ -47,6 +48,7 @@ class PublishLock:
         self.ttl = ttl
         self.token = secrets.token_hex(8)
         self.version: str | None = None
+        self._taken = 0.0
 
     def _body(self) -> bytes:
         now = _now()
@@ -61,30 +63,37 @@ class PublishLock:
         return holder.get("host") == socket.gethostname() and not _pid_alive(int(holder.get("pid", 0)))
 
     def acquire(self) -> None:
-        if self.storage.create(LOCK_KEY, self._body(), content_type=CONTENT_TYPE):
-            self.version = self.storage.read_versioned(LOCK_KEY)[1]
+        self.version = self.storage.create(LOCK_KEY, self._body(), content_type=CONTENT_TYPE)
+        if self.version:
+            self._taken = time.monotonic()
             return
         try:
             data, version = self.storage.read_versioned(LOCK_KEY)
         except KeyError:  # released between our two calls: try once more
-            if self.storage.create(LOCK_KEY, self._body(), content_type=CONTENT_TYPE):
-                self.version = self.storage.read_versioned(LOCK_KEY)[1]
+            self.version = self.storage.create(LOCK_KEY, self._body(), content_type=CONTENT_TYPE)
+            if self.version:
+                self._taken = time.monotonic()
                 return
             raise PublishLocked("another publish took the lock just now; try again")
         holder = json.loads(data)
-        if self._stale(holder) and self.storage.replace_if(LOCK_KEY, self._body(), version, content_type=CONTENT_TYPE):
-            self.version = self.storage.read_versioned(LOCK_KEY)[1]
-            return
+        if self._stale(holder):
+            self.version = self.storage.replace_if(LOCK_KEY, self._body(), version, content_type=CONTENT_TYPE)
+            if self.version:
+                self._taken = time.monotonic()
+                return
         raise PublishLocked(
             f"another publish of '{holder.get('site')}' holds the lock (host {holder.get('host')}, "
             f"pid {holder.get('pid')}, since {holder.get('taken_at')}, until {holder.get('expires_at')})"
         )
 
     def refresh(self) -> None:
-        """Push the expiry forward between phases of a long publish."""
-        if not self.storage.replace_if(LOCK_KEY, self._body(), self.version, content_type=CONTENT_TYPE):
+        """Push the expiry forward between phases of a long publish (once half of it is used)."""
+        if time.monotonic() - self._taken < self.ttl.total_seconds() / 2:
+            return
+        self.version = self.storage.replace_if(LOCK_KEY, self._body(), self.version, content_type=CONTENT_TYPE)
+        if not self.version:
             raise PublishLocked("the publish lock was taken over by another publish; stopping")
-        self.version = self.storage.read_versioned(LOCK_KEY)[1]
+        self._taken = time.monotonic()
 
     def release(self) -> None:
         try:

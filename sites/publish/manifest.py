@@ -8,6 +8,7 @@ rebuild changes), is what makes an identical rebuild upload nothing.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -18,7 +19,7 @@ from sites.publish.headers import Headers, headers_for
 __all__ = ["FileEntry", "MANIFEST_KEY", "LOCK_KEY", "INTERNAL_PREFIX", "scan_site", "load_manifest", "dump_manifest"]
 
 INTERNAL_PREFIX = ".smartcity/"
-MANIFEST_KEY = INTERNAL_PREFIX + "manifest.json"
+MANIFEST_KEY = INTERNAL_PREFIX + "manifest.json.gz"  # gzip: a 5,000-file site's manifest is ~250 KB, not 1.4 MB
 LOCK_KEY = INTERNAL_PREFIX + "publish.lock"
 
 
@@ -59,11 +60,12 @@ def scan_site(site_dir: Path) -> dict[str, FileEntry]:
 def dump_manifest(entries: dict[str, FileEntry], *, site: str, published_at: str) -> bytes:
     document = {"version": 1, "site": site, "published_at": published_at,
                 "files": {k: e._asdict() for k, e in sorted(entries.items())}}
-    return json.dumps(document, indent=1, sort_keys=True).encode()
+    text = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+    return gzip.compress(text, mtime=0)
 
 
 def load_manifest(data: bytes | None) -> dict[str, FileEntry]:
     if not data:
         return {}
-    document = json.loads(data)
+    document = json.loads(gzip.decompress(data))
     return {k: FileEntry(**v) for k, v in document.get("files", {}).items()}

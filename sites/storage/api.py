@@ -47,16 +47,16 @@ class ObjectStorage(ABC):
     # Conditional writes, for locks: S3's If-None-Match / If-Match on PUT.
 
     @abstractmethod
-    def create(self, key: str, data: bytes, *, content_type: str) -> bool:
-        """Write ``key`` only if it does not exist; False when it already does."""
+    def create(self, key: str, data: bytes, *, content_type: str) -> str | None:
+        """Write ``key`` only if it does not exist: its version tag, or None when it already does."""
 
     @abstractmethod
     def read_versioned(self, key: str) -> tuple[bytes, str]:
         """The object's bytes and a version tag (ETag); KeyError when it does not exist."""
 
     @abstractmethod
-    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> bool:
-        """Overwrite ``key`` only if it is still at ``version``; False when it changed."""
+    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
+        """Overwrite ``key`` only if it is still at ``version``: the new version, or None when it changed."""
 
     @staticmethod
     def check_key(key: str) -> str:

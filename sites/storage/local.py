@@ -76,24 +76,24 @@ class LocalFolderStorage(ObjectStorage):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def create(self, key: str, data: bytes, *, content_type: str) -> bool:
+    def create(self, key: str, data: bytes, *, content_type: str) -> str | None:
         with self._guard():
             if self._path(key).exists():
-                return False
+                return None
             self.put(key, data, content_type=content_type)
-            return True
+            return hashlib.sha256(data).hexdigest()
 
     def read_versioned(self, key: str) -> tuple[bytes, str]:
         data = self.get(key)
         return data, hashlib.sha256(data).hexdigest()
 
-    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> bool:
+    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
         with self._guard():
             try:
                 _, current = self.read_versioned(key)
             except KeyError:
-                return False
+                return None
             if current != version:
-                return False
+                return None
             self.put(key, data, content_type=content_type)
-            return True
+            return hashlib.sha256(data).hexdigest()

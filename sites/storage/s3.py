@@ -85,14 +85,13 @@ class S3Storage(ObjectStorage):
     def url(self, key: str) -> str:
         return self.public_url + self._key(key)
 
-    def create(self, key: str, data: bytes, *, content_type: str) -> bool:
+    def create(self, key: str, data: bytes, *, content_type: str) -> str | None:
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
-                                   ContentType=content_type, IfNoneMatch="*")
-            return True
+            return self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
+                                          ContentType=content_type, IfNoneMatch="*")["ETag"]
         except ClientError as e:
             if _precondition_failed(e):
-                return False
+                return None
             raise
 
     def read_versioned(self, key: str) -> tuple[bytes, str]:
@@ -104,12 +103,11 @@ class S3Storage(ObjectStorage):
             raise
         return answer["Body"].read(), answer["ETag"]
 
-    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> bool:
+    def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
-                                   ContentType=content_type, IfMatch=version)
-            return True
+            return self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
+                                          ContentType=content_type, IfMatch=version)["ETag"]
         except ClientError as e:
             if _precondition_failed(e):
-                return False
+                return None
             raise
