@@ -182,16 +182,6 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
     click.echo(summary.line())
 
 
-@main.group(help="Bansos recipients for the transparency site: imports and their history.")
-def bansos() -> None:
-    pass
-
-
-@main.group(help="COVID-19 daily figures per kecamatan for the transparency site: imports and their history.")
-def covid() -> None:
-    pass
-
-
 def _import_max_bytes() -> int:
     # TODO(config): move to api/config.py Settings with the README's configuration table.
     raw = os.environ.get("SMARTCITY_IMPORT_MAX_MB", "100")
@@ -215,6 +205,7 @@ def _who() -> str:
 def _import(kind: str, file: Path, dry_run: bool, imported_by: str | None) -> None:
     """Shared by `bansos import` and `covid import`: progress on stderr, the report, the exit code."""
     from sites.transparency.importer import ImportRejected, import_file
+    from sites.transparency.schema import format_int
 
     settings = Settings()
     max_bytes = _import_max_bytes()
@@ -222,8 +213,8 @@ def _import(kind: str, file: Path, dry_run: bool, imported_by: str | None) -> No
 
     def progress(phase: str, done: int, total: int | None) -> None:
         label = {"checking": "memeriksa", "writing": "menyimpan"}.get(phase, phase)
-        click.echo(f"  {label}: {done:,} baris".replace(",", ".") + (f" dari {total:,}".replace(",", ".") if total else ""),
-                   err=True)
+        of_total = f" dari {format_int(total)}" if total else ""
+        click.echo(f"  {label}: {format_int(done)} baris{of_total}", err=True)
 
     click.echo(f"{'checking' if dry_run else 'importing'} {kind} file {file} ...", err=True)
     try:
@@ -256,39 +247,32 @@ def _history(kind: str, limit: int) -> None:
                    + (f" ({replaced})" if replaced else ""))
 
 
-_FILE = click.Path(path_type=Path, dir_okay=True)  # existence and size are checked by the importer, in Indonesian
-_DRY_RUN = click.option("--dry-run", is_flag=True, help="validate and report; import nothing")
-_BY = click.option("--by", "imported_by", default=None, help="who imports, for the history (default user@host)")
+def _add_import_group(kind: str, what: str, columns: str, period: str) -> None:
+    """`smartcity KIND import FILE [--dry-run] [--by WHO]` and `smartcity KIND imports`."""
+    group = click.Group(kind, help=f"{what[0].upper() + what[1:]} for the transparency site: imports and their history.")
+
+    @group.command("import", help=f"Import {what} from CSV or XLSX (columns: {columns}); every row is checked "
+                   f"against sites/transparency/schemas/{kind}.schema.json; all or nothing; {period} "
+                   "re-imported is replaced.")
+    @click.argument("file", type=click.Path(path_type=Path))  # existence and size: checked by the importer
+    @click.option("--dry-run", is_flag=True, help="validate and report; import nothing")
+    @click.option("--by", "imported_by", default=None, help="who imports, for the history (default user@host)")
+    def import_command(file: Path, dry_run: bool, imported_by: str | None) -> None:
+        _import(kind, file, dry_run, imported_by)
+
+    @group.command("imports", help=f"The history of {kind} imports, newest first.")
+    @click.option("--limit", default=50, show_default=True, type=int)
+    def imports_command(limit: int) -> None:
+        _history(kind, limit)
+
+    main.add_command(group)
 
 
-@bansos.command("import", help="Import bansos recipients from CSV or XLSX (columns: nik, no_kk, nama, alamat, rt, rw, "
-                "kelurahan, kecamatan, program, periode, nilai, status); all or nothing; a period re-imported is replaced.")
-@click.argument("file", type=_FILE)
-@_DRY_RUN
-@_BY
-def bansos_import(file: Path, dry_run: bool, imported_by: str | None) -> None:
-    _import("bansos", file, dry_run, imported_by)
-
-
-@bansos.command("imports", help="The history of bansos imports, newest first.")
-@click.option("--limit", default=50, show_default=True, type=int)
-def bansos_imports(limit: int) -> None:
-    _history("bansos", limit)
-
-
-@covid.command("import", help="Import COVID-19 daily figures per kecamatan from CSV or XLSX (columns: tanggal, "
-               "kecamatan, konfirmasi, sembuh, meninggal, aktif, suspek); all or nothing; a date re-imported is replaced.")
-@click.argument("file", type=_FILE)
-@_DRY_RUN
-@_BY
-def covid_import(file: Path, dry_run: bool, imported_by: str | None) -> None:
-    _import("covid", file, dry_run, imported_by)
-
-
-@covid.command("imports", help="The history of COVID-19 imports, newest first.")
-@click.option("--limit", default=50, show_default=True, type=int)
-def covid_imports(limit: int) -> None:
-    _history("covid", limit)
+_add_import_group("bansos", "bansos recipients",
+                  "nik, no_kk, nama, alamat, rt, rw, kelurahan, kecamatan, program, periode, nilai, status",
+                  "a program and period")
+_add_import_group("covid", "COVID-19 daily figures per kecamatan",
+                  "tanggal, kecamatan, konfirmasi, sembuh, meninggal, aktif, suspek", "a date")
 
 
 @main.group(help="Orders.")

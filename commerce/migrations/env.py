@@ -9,12 +9,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name, type_, parent_names) -> bool:
+    # Other packages (sites.transparency) keep their own tables and Alembic history here.
+    return type_ != "table" or name in target_metadata.tables
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -24,7 +30,8 @@ def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         # Batch mode lets ALTER TABLE work on SQLite (it rebuilds the table).
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -33,7 +33,7 @@ from sites.transparency.rules import KindRules, rules_for
 from sites.transparency.sources import FileProblem, open_source
 from sites.transparency.validate import Validator
 
-__all__ = ["import_file", "list_imports", "ImportSummary", "ImportRejected", "DEFAULT_MAX_BYTES", "CITY_ZONE"]
+__all__ = ["import_file", "list_imports", "ImportSummary", "ImportEntry", "ImportRejected", "DEFAULT_MAX_BYTES", "CITY_ZONE"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 CITY_ZONE = ZoneInfo("Asia/Makassar")
@@ -97,6 +97,7 @@ def _check(rules: KindRules, path: Path, *, spool: IO[bytes] | None, max_bytes: 
     validator = Validator(rules, errors)
     batch: list[tuple] = []
     rows: Iterator = iter(())
+    reported = 0
     try:
         source = open_source(path, max_bytes=max_bytes)
         rows = source.rows()
@@ -111,8 +112,9 @@ def _check(rules: KindRules, path: Path, *, spool: IO[bytes] | None, max_bytes: 
                 if len(batch) >= _BATCH:
                     pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
                     batch = []
-            if progress and record is not None and validator.rows % PROGRESS_EVERY == 0:
-                progress("checking", validator.rows, None)
+            if progress and validator.rows % PROGRESS_EVERY == 0 and validator.rows != reported:
+                reported = validator.rows
+                progress("checking", reported, None)
         else:
             for number, reason in source.encoding_problems():
                 errors.add(RowError(number, None, None, reason))
@@ -181,9 +183,26 @@ def _summary(rules, checked: Checked, replaced: list[str], replaced_rows: int, i
                          import_id, checked.sha256, checked.encoding)
 
 
-def list_imports(uow: UnitOfWork, kind: str | None = None, *, limit: int = 100) -> list[DataImport]:
+class ImportEntry(NamedTuple):
+    """One line of the import history, detached from the session."""
+
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    file_size: int
+    rows: int
+    periods: list[str]
+    replaced_periods: list[str]
+    replaced_rows: int
+    status: str
+    imported_by: str
+    imported_at: datetime
+
+
+def list_imports(uow: UnitOfWork, kind: str | None = None, *, limit: int = 100) -> list[ImportEntry]:
     """The import history, newest first."""
     query = select(DataImport).order_by(DataImport.id.desc()).limit(limit)
     if kind:
         query = query.where(DataImport.kind == kind)
-    return list(uow.session.scalars(query))
+    return [ImportEntry(*(getattr(row, name) for name in ImportEntry._fields)) for row in uow.session.scalars(query)]

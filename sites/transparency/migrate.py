@@ -1,7 +1,8 @@
 """Run the transparency schema migrations (Alembic) programmatically, for the CLI and the tests.
 
 Separate from :mod:`commerce.migrate` because the tables have their own Alembic history
-(``alembic_version_transparency``); ``smartcity db upgrade`` runs both.
+(``alembic_version_transparency``, set in ``migrations/env.py``); ``smartcity db upgrade``
+runs both. The configuration is commerce's with another script location.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
+from commerce.migrate import alembic_config as commerce_alembic_config
+
 __all__ = ["alembic_config", "upgrade"]
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config()
+    config = commerce_alembic_config(database_url)
     config.set_main_option("script_location", "sites.transparency:migrations")
-    # ConfigParser treats % specially; URLs with percent-encoded passwords must survive.
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 

@@ -11,6 +11,7 @@ number: the caller shows a masked value beside them.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from commerce.places import NIK_REGION_CODE, all_kecamatan
@@ -23,9 +24,10 @@ class BirthDate(NamedTuple):
     female: bool
 
 
-def _kecamatan_digits() -> set[str]:
+@cache
+def _kecamatan_digits() -> frozenset[str]:
     # "64.72.08" -> "08": the two NIK digits after the region code.
-    return {kec.code.rsplit(".", 1)[-1] for kec in all_kecamatan()}
+    return frozenset(kec.code.rsplit(".", 1)[-1] for kec in all_kecamatan())
 
 
 def _shape_problem(value: str, label: str) -> str | None:

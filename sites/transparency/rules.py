@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import and_, func, or_, select, text
@@ -34,12 +35,22 @@ def _suggest(value: str, names: list[str]) -> str:
 
 
 def _kecamatan(value: Any) -> tuple[str | None, str | None]:
-    name = cell_text(value)
+    return _kecamatan_by_name(cell_text(value))
+
+
+@lru_cache(maxsize=1024)  # a file names the same few places over and over
+def _kecamatan_by_name(name: str) -> tuple[str | None, str | None]:
     kec = find_kecamatan(name)
     if kec is None:
         names = [k.name for k in all_kecamatan()]
         return None, f"kecamatan tidak ada di Kota Samarinda.{_suggest(name, names)}"
     return kec.code, None
+
+
+@lru_cache(maxsize=4096)
+def _kelurahan_code(kecamatan_code: str, name: str) -> str | None:
+    kel = find_kelurahan(find_kecamatan(kecamatan_code), name)
+    return kel.code if kel else None
 
 
 class KindRules:
@@ -119,15 +130,17 @@ class BansosRules(KindRules):
             # Excel turns a typed "2020-04" into the date 1 April 2020.
             if getattr(raw, "day", 1) == 1:
                 raw = f"{raw.year:04d}-{raw.month:02d}"
+        if name in self.identifier_fields:
+            # The NIK/KK rules imply the schema's pattern and say precisely what is wrong.
+            value = cell_text(raw)
+            if value == "":
+                return None, "wajib diisi"
+            return value, nik_problem(value, today=self.today) if name == "nik" else kk_problem(value)
         if name == "periode" and isinstance(raw, str):
             raw = raw.strip().upper()
         value, problem = cast_cell(field, raw)
         if problem or value is None:
             return value, problem
-        if name == "nik":
-            return value, nik_problem(value, today=self.today)
-        if name == "no_kk":
-            return value, kk_problem(value)
         if name == "kecamatan":
             return _kecamatan(value)
         if name in ("rt", "rw"):
@@ -139,11 +152,11 @@ class BansosRules(KindRules):
     def check_record(self, record: dict, bad: set[str], report: Report) -> None:
         if "kecamatan" in bad or "kelurahan" in bad:
             return
-        kec = find_kecamatan(record["kecamatan"])
-        kel = find_kelurahan(kec, record["kelurahan"])
-        if kel is not None:
-            record["kelurahan"] = kel.code
+        kel_code = _kelurahan_code(record["kecamatan"], record["kelurahan"])
+        if kel_code is not None:
+            record["kelurahan"] = kel_code
             return
+        kec = find_kecamatan(record["kecamatan"])
         for other in all_kecamatan():
             elsewhere = find_kelurahan(other, record["kelurahan"])
             if elsewhere is not None:
