@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -217,15 +218,18 @@ def test_two_publishes_at_once_cannot_interleave(seaweedfs, tmp_path):
     assert 802 in outcomes  # index, sitemap, 400 pages and their stylesheets
 
 
-@pytest.mark.s3
-def test_cli_reports_a_missing_bucket_without_a_traceback(seaweedfs, tmp_path):
+def test_cli_reports_an_unreachable_store_without_a_traceback(tmp_path):
     site = write_site(tmp_path / "site", {"index.html": b"<p>x</p>"})
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     result = subprocess.run(
         [sys.executable, "-m", "api.cli", "sites", "publish", "docs", "--from", str(site),
-         "--to", "s3://tidak-ada-bucket/docs", "--endpoint-url", seaweedfs],
-        capture_output=True, text=True, timeout=120)
+         "--to", "s3://situs/docs", "--endpoint-url", f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, timeout=180,
+        env=os.environ | {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"})
     assert result.returncode != 0
-    assert "publishing to s3://tidak-ada-bucket/docs failed" in result.stderr
+    assert "publishing to s3://situs/docs failed" in result.stderr
     assert "Traceback" not in result.stderr
 
 
