@@ -10,7 +10,7 @@ from pydantic import BaseModel, EmailStr, Field
 from api import context
 from api.extensions import auth_limit, limiter
 from api.schemas import Body, text
-from api.serializers import store_json, user_json
+from api.serializers import user_json
 from commerce.accounts import services as accounts
 from commerce.accounts.services import MIN_PASSWORD_LENGTH
 from commerce.stores.services import stores_of
@@ -79,8 +79,5 @@ def logout():
 @bp.get("/me", responses={200: MeOut}, security=BEARER, summary="Akun yang sedang masuk")
 def me():
     user = context.current_user()
-    stores = [
-        {k: v for k, v in store_json(s).items() if k in ("id", "slug", "name", "status")}
-        for s in stores_of(context.uow(), user)
-    ]
+    stores = [{"id": s.id, "slug": s.slug, "name": s.name, "status": s.status} for s in stores_of(context.uow(), user)]
     return user_json(user) | {"stores": stores}

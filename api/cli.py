@@ -182,9 +182,8 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
     click.echo(summary.line())
 
 
-def _import_max_bytes() -> int:
-    # TODO(config): move to api/config.py Settings with the README's configuration table.
-    raw = os.environ.get("SMARTCITY_IMPORT_MAX_MB", "100")
+def _import_max_bytes(settings: Settings) -> int:
+    raw = settings.import_max_mb
     try:
         return int(float(raw) * 1024 * 1024)
     except ValueError:
@@ -208,7 +207,7 @@ def _import(kind: str, file: Path, dry_run: bool, imported_by: str | None) -> No
     from sites.transparency.schema import format_int
 
     settings = Settings()
-    max_bytes = _import_max_bytes()
+    max_bytes = _import_max_bytes(settings)
     _migrate(settings)
 
     def progress(phase: str, done: int, total: int | None) -> None:

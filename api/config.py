@@ -40,6 +40,7 @@ class Settings:
     bank_account_number: str = field(default_factory=lambda: _env("SMARTCITY_BANK_ACCOUNT", "0000000000"))
     bank_account_name: str = field(default_factory=lambda: _env("SMARTCITY_BANK_ACCOUNT_NAME", "Behambinan Pemkot Samarinda (demo)"))
     public_cache_seconds: float = field(default_factory=lambda: float(_env("SMARTCITY_PUBLIC_CACHE_SECONDS", "2")))
+    import_max_mb: str = field(default_factory=lambda: _env("SMARTCITY_IMPORT_MAX_MB", "100"))
     proxy_hops: int = field(default_factory=lambda: int(_env("SMARTCITY_PROXY_HOPS", "0")))
     var_dir: Path = field(default_factory=_var_dir)
 

@@ -62,9 +62,8 @@ def _payment_json(order: Order) -> dict | None:
             "due_at": when(order.payment_due_at), "paid_at": when(payment.paid_at)}
 
 
-def order_json(order: Order, *, private: bool = False) -> dict:
-    """An order as its buyer and its seller see it (``private`` adds nothing for strangers:
-    orders are never shown to anyone else)."""
+def order_json(order: Order) -> dict:
+    """An order as its buyer and its seller see it (orders are never shown to anyone else)."""
     data = {
         "id": order.id,
         "number": order.number,
