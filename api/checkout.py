@@ -10,11 +10,11 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from api import context
-from api.catalog import available_units
 from api.order_views import checkout_json, completion_json
 from api.problems import validation_problem
 from api.schemas import Body, Id, text
 from commerce.checkout import services as checkouts
+from commerce.checkout.completion import complete_checkout as complete
 from commerce.errors import InvalidInput
 from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
 
@@ -161,20 +161,15 @@ def _lines(items: list[LineIn]) -> list[LineRequest]:
     return [LineRequest(line.variant_id, line.quantity) for line in items]
 
 
-def _render(checkout):
-    unit = context.uow()
-    return checkout_json(unit, checkout, available_units(variants=[line.variant for line in checkout.lines]))
-
-
 @bp.post("/checkouts", responses={201: CheckoutOut}, summary="Mulai checkout (stok dipesan sementara)")
 def start_checkout(body: CheckoutIn):
-    checkout = checkouts.start_checkout(context.uow(), lines=_lines(body.lines), user=context.optional_user(), ttl=_ttl())
-    return _render(checkout), 201
+    summary = checkouts.start_checkout(context.uow(), lines=_lines(body.lines), user=context.optional_user(), ttl=_ttl())
+    return checkout_json(summary), 201
 
 
 @bp.get("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Lihat checkout")
 def get_checkout(path: CheckoutPath):
-    return _render(checkouts.get_checkout(context.uow(), path.checkout_id))
+    return checkout_json(checkouts.read_checkout(context.uow(), path.checkout_id))
 
 
 @bp.patch("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Isi kontak, alamat, pembayaran, pengiriman")
@@ -182,8 +177,7 @@ def fill_checkout(path: CheckoutPath, body: CheckoutPatch):
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if body.lines is not None:
         changes["lines"] = _lines(body.lines)
-    checkout = checkouts.update_checkout(context.uow(), path.checkout_id, changes=changes, ttl=_ttl())
-    return _render(checkout)
+    return checkout_json(checkouts.update_checkout(context.uow(), path.checkout_id, changes=changes, ttl=_ttl()))
 
 
 @bp.post("/checkouts/<checkout_id>/complete", responses={201: CompletionOut, 200: CompletionOut},
@@ -196,7 +190,7 @@ def complete_checkout(path: CheckoutPath, header: CompleteHeaders):
         CompleteIn.model_validate(body)
     except ValidationError as error:
         return validation_problem(error)
-    status, answer = checkouts.complete_checkout(
+    status, answer = complete(
         context.uow(), path.checkout_id, idempotency_key=header.idempotency_key, body=body,
         render=completion_json, providers=context.payment_providers(),
     )

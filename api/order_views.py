@@ -6,11 +6,10 @@ import json
 
 from api.serializers import rupiah, store_brief, when
 from commerce import places
-from commerce.checkout.models import Checkout
-from commerce.checkout.services import PlacedOrder, reserved_until, store_totals
+from commerce.checkout.completion import PlacedOrder
+from commerce.checkout.summary import CheckoutSummary
 from commerce.orders.models import Order
 from commerce.pos.models import PosSale
-from commerce.unit_of_work import UnitOfWork
 
 __all__ = ["checkout_json", "order_json", "completion_json", "pos_sale_json"]
 
@@ -25,7 +24,8 @@ def _address(street, kecamatan_code, kelurahan_code) -> dict | None:
             "kecamatan_code": kecamatan_code, "kelurahan_code": kelurahan_code}
 
 
-def checkout_json(uow: UnitOfWork, checkout: Checkout, available: dict[int, int]) -> dict:
+def checkout_json(summary: CheckoutSummary) -> dict:
+    checkout, available = summary.checkout, summary.available
     lines = [
         {"id": line.id, "variant_id": line.variant_id, "product_id": line.variant.product_id,
          "product_name": line.variant.product.name, "variant_name": line.variant.name, "sku": line.variant.sku,
@@ -33,22 +33,21 @@ def checkout_json(uow: UnitOfWork, checkout: Checkout, available: dict[int, int]
          "total": line.variant.price * line.quantity, "available": available.get(line.variant_id, 0)}
         for line in checkout.lines
     ]
-    parts = store_totals(uow, checkout)
     stores = [{"store": store_brief(p.store), "delivery": p.delivery, "items_total": p.items_total,
-               "delivery_fee": p.delivery_fee, "total": p.total} for p in parts]
-    items, fees = sum(p.items_total for p in parts), sum(p.delivery_fee for p in parts)
+               "delivery_fee": p.delivery_fee, "total": p.total} for p in summary.stores]
     return {
         "id": checkout.id,
         "lines": lines,
         "stores": stores,
-        "totals": {"items": items, "delivery": fees, "total": items + fees, "total_display": rupiah(items + fees)},
-        "reserved_until": when(reserved_until(uow, checkout)),
+        "totals": {"items": summary.items_total, "delivery": summary.delivery_total, "total": summary.total,
+                   "total_display": rupiah(summary.total)},
+        "reserved_until": when(summary.reserved_until),
         "email": checkout.email,
         "phone": checkout.phone,
         "name": checkout.name,
         "shipping_address": _address(checkout.street, checkout.kecamatan_code, checkout.kelurahan_code),
         "payment_method": checkout.payment_method,
-        "delivery": {str(p.store.id): p.delivery for p in parts},
+        "delivery": {str(p.store.id): p.delivery for p in summary.stores},
         "completed": checkout.completed_at is not None,
     }
 

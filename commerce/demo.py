@@ -258,6 +258,7 @@ def _demo_orders(uow: UnitOfWork, rng: random.Random, *, seller_store_id: int) -
     """Orders in every state, placed and moved through the same use cases as real ones."""
     from commerce.catalog.models import Variant
     from commerce.checkout import services as checkouts
+    from commerce.checkout.completion import complete_checkout
     from commerce.inventory.management import LineRequest
     from commerce.orders import services as orders
     from commerce.payments import providers
@@ -274,7 +275,7 @@ def _demo_orders(uow: UnitOfWork, rng: random.Random, *, seller_store_id: int) -
         picks = rng.sample(variants, k=rng.randint(1, 3))
         if n < len(JOURNEYS):
             picks = [own[n % len(own)]] + [v for v in picks if v.store_id != own[0].store_id][:1]
-        checkout = checkouts.start_checkout(uow, lines=[LineRequest(v.id, rng.randint(1, 2)) for v in picks])
+        checkout = checkouts.start_checkout(uow, lines=[LineRequest(v.id, rng.randint(1, 2)) for v in picks]).checkout
         kec = rng.choice(kecamatan)
         checkouts.update_checkout(uow, checkout.id, changes={
             "email": f"pembeli{n}@contoh.id", "phone": f"0813{rng.randint(10_000_000, 99_999_999)}",
@@ -282,7 +283,7 @@ def _demo_orders(uow: UnitOfWork, rng: random.Random, *, seller_store_id: int) -
             "shipping_address": {"street": f"Jl. Contoh Gg. {n + 1}", "kecamatan": kec.code, "kelurahan": rng.choice(kec.kelurahan).code},
             "delivery": {str(line.store_id): delivery for line in checkout.lines},
         })
-        _, answer = checkouts.complete_checkout(
+        _, answer = complete_checkout(
             uow, checkout.id, idempotency_key=f"demo-{n}", body={}, providers=payment_providers,
             render=lambda placed_orders, first: (201, {"orders": [p.order.id for p in placed_orders]}),
         )

@@ -11,19 +11,31 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, lazyload
 
-from commerce.catalog.models import Variant
+from commerce.catalog.models import Product, Variant
 
 __all__ = ["lock_variants"]
+
+
+# Built once (expanding IN, cacheable). Each locked variant comes with its product and the
+# product's store, which every caller checks or copies (is it for sale, the product name), in
+# the same round trip; the product's other variants and images are not wanted here. Only the
+# variant rows are locked (FOR UPDATE OF variants).
+_LOCK = (
+    select(Variant)
+    .where(Variant.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Variant.id)
+    .options(joinedload(Variant.product, innerjoin=True).options(lazyload(Product.variants), lazyload(Product.images)))
+    .with_for_update(of=Variant)
+    # populate_existing: rows read earlier in this session must show the locked, current values.
+    .execution_options(populate_existing=True)
+)
 
 
 def lock_variants(session: Session, variant_ids: Iterable[int]) -> dict[int, Variant]:
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    query = select(Variant).where(Variant.id.in_(ids)).order_by(Variant.id).with_for_update()
-    # populate_existing: rows read earlier in this session must show the locked, current values.
-    rows = session.scalars(query.execution_options(populate_existing=True))
-    return {v.id: v for v in rows}
+    return {v.id: v for v in session.scalars(_LOCK, {"ids": ids}).unique()}

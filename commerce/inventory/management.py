@@ -39,10 +39,11 @@ def merge_lines(lines: list[LineRequest]) -> list[LineRequest]:
 def ensure_available(
     session: Session, variants: dict[int, Variant], lines: list[LineRequest], *, now: datetime,
     except_checkout: str | None = None,
-) -> None:
+) -> dict[int, int]:
     """Raise :class:`OutOfStock` naming every line that asks for more than is available.
 
     The variants must have been locked by the caller (:func:`lock_variants`) in this transaction.
+    Returns the units held by others per variant, which the caller may reuse for its answer.
     """
     held = held_quantities(session, [line.variant_id for line in lines], now=now, except_checkout=except_checkout)
     shortages = []
@@ -52,3 +53,4 @@ def ensure_available(
             shortages.append(Shortage(i, line.variant_id, line.quantity, available))
     if shortages:
         raise OutOfStock(shortages)
+    return held

@@ -1,0 +1,163 @@
+"""Completing a checkout: one order per store, exactly once, under the stock lock.
+
+The variant rows of the cart stay locked from the availability check to the commit, so every
+statement here lengthens the time other buyers of the same goods wait. The orders, their
+lines, payments, history and allocations are therefore written in three batched flushes, with
+nothing read back that is already known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime
+from typing import Callable, NamedTuple
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from commerce.checkout.models import Checkout, IdempotencyRecord
+from commerce.checkout.services import check_buyable, get_checkout
+from commerce.checkout.summary import store_delivery, store_totals
+from commerce.db import utcnow
+from commerce.errors import FieldError, InvalidInput
+from commerce.inventory.lock_objects import lock_variants
+from commerce.inventory.management import LineRequest, ensure_available
+from commerce.inventory.models import Allocation, Reservation
+from commerce.orders.models import Order, OrderLine, OrderStatusChange, Payment
+from commerce.orders.services import hash_order_token
+from commerce.payments.api import PaymentProvider
+from commerce.unit_of_work import UnitOfWork
+
+__all__ = ["PlacedOrder", "complete_checkout"]
+
+
+class PlacedOrder(NamedTuple):
+    """An order as completion hands it to the renderer; ``token`` only on first completion."""
+
+    order: Order
+    token: str | None
+
+
+def _fingerprint(checkout_id: str, body: dict) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{checkout_id}\n{canonical}".encode()).hexdigest()
+
+
+def _ready(checkout: Checkout, providers: dict[str, PaymentProvider]) -> None:
+    missing = [f for f in ("email", "name", "phone", "payment_method") if not getattr(checkout, f)]
+    errors = [FieldError(f, "Wajib diisi sebelum checkout diselesaikan.") for f in missing]
+    if checkout.payment_method and checkout.payment_method not in providers:
+        errors.append(FieldError("payment_method", f"Metode {checkout.payment_method} belum tersedia."))
+    if "delivery" in store_delivery(checkout).values() and not checkout.street:
+        errors.append(FieldError("shipping_address", "Alamat pengiriman wajib diisi untuk barang yang diantar."))
+    if errors:
+        raise InvalidInput("Lengkapi checkout: " + ", ".join(e.field for e in errors) + ".", errors=errors)
+
+
+def complete_checkout(
+    uow: UnitOfWork,
+    checkout_id: str,
+    *,
+    idempotency_key: str,
+    body: dict,
+    render: Callable[[list[PlacedOrder], bool], tuple[int, dict]],
+    providers: dict[str, PaymentProvider],
+    now: datetime | None = None,
+) -> tuple[int, dict]:
+    """Turn the checkout into one order per store, exactly once.
+
+    ``render(placed, first_time)`` builds the answer inside the transaction, so the answer
+    stored for the Idempotency-Key is the one the first caller got. The same key with the same
+    body replays it; the same key with another body is refused; another key for a completed
+    checkout gets its orders again (without the tracking tokens, which were only ever shown once).
+    """
+    now = now or utcnow()
+    fingerprint = _fingerprint(checkout_id, body)
+    uow.begin_write()
+    checkout = get_checkout(uow, checkout_id, lock=True)
+    record = uow.session.get(IdempotencyRecord, idempotency_key)
+    if record is not None:
+        if record.fingerprint != fingerprint:
+            raise InvalidInput.field("Idempotency-Key", "Kunci ini sudah dipakai untuk permintaan lain; buat kunci baru.")
+        return record.status_code, json.loads(record.response_json)
+
+    if checkout.completed_at is not None:
+        orders = list(uow.session.scalars(select(Order).where(Order.checkout_id == checkout.id).order_by(Order.id)))
+        status, answer = render([PlacedOrder(o, None) for o in orders], False)
+    else:
+        placed = _place_orders(uow, checkout, providers=providers, now=now)
+        status, answer = render(placed, True)
+    uow.session.add(IdempotencyRecord(
+        key=idempotency_key, fingerprint=fingerprint, checkout_id=checkout.id,
+        status_code=status, response_json=json.dumps(answer, ensure_ascii=False), created_at=now,
+    ))
+    try:
+        uow.commit()
+    except IntegrityError:  # the same key used concurrently for another checkout
+        uow.rollback()
+        raise InvalidInput.field("Idempotency-Key", "Kunci ini sudah dipakai untuk permintaan lain; buat kunci baru.")
+    return status, answer
+
+
+def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> list[PlacedOrder]:
+    _ready(checkout, providers)
+    lines = [LineRequest(line.variant_id, line.quantity) for line in checkout.lines]
+    if not lines:
+        raise InvalidInput.field("lines", "Keranjang kosong.")
+    variants = lock_variants(uow.session, [line.variant_id for line in lines])
+    check_buyable(variants, lines)
+    # Our own reservation counts for us, whether or not it has run out: if it has, the units
+    # are ours only if nobody else took them meanwhile, which this check decides.
+    ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
+
+    provider = providers[checkout.payment_method]
+    parts = store_totals(uow, checkout)
+    placed = []
+    for part in parts:
+        delivered = part.delivery == "delivery"
+        token = secrets.token_urlsafe(24)
+        # Collections start empty and loaded, so that filling them below reads nothing back.
+        order = Order(
+            store_id=part.store.id, store=part.store, checkout_id=checkout.id, user_id=checkout.user_id,
+            token_hash=hash_order_token(token), status="new", payment_method=checkout.payment_method,
+            delivery_method=part.delivery, items_total=part.items_total, delivery_fee=part.delivery_fee,
+            total=part.total, buyer_name=checkout.name, buyer_email=checkout.email, buyer_phone=checkout.phone,
+            street=checkout.street if delivered else None,
+            kecamatan_code=checkout.kecamatan_code if delivered else None,
+            kelurahan_code=checkout.kelurahan_code if delivered else None,
+            created_at=now, updated_at=now, lines=[], history=[], payments=[],
+        )
+        placed.append(PlacedOrder(order, token))
+    uow.session.add_all(p.order for p in placed)
+    uow.session.flush()  # 1: the orders, for their ids (the readable number is made from it)
+
+    for part, (order, _) in zip(parts, placed):
+        order.number = f"BHB-{now:%y%m%d}-{order.id:06d}"
+        start = provider.start(uow.session, order_number=order.number, total=order.total, store=part.store, now=now)
+        order.status, order.payment_due_at = start.order_status, start.due_at
+        for line in part.lines:
+            variant = variants[line.variant_id]
+            order.lines.append(OrderLine(
+                variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
+                sku=variant.sku, unit_price=variant.price, quantity=line.quantity, total=variant.price * line.quantity,
+            ))
+        order.payments.append(Payment(
+            method=provider.method, amount=start.amount, reference=start.reference,
+            instructions_json=json.dumps(start.instructions, ensure_ascii=False), created_at=now,
+        ))
+        order.history.append(OrderStatusChange(
+            from_status=None, to_status=order.status, actor="buyer",
+            actor_user_id=checkout.user_id, note="pesanan dibuat", at=now,
+        ))
+    uow.session.flush()  # 2: numbers, lines, payments, history
+
+    uow.session.add_all(
+        Allocation(order_id=order.id, order_line_id=line.id, variant_id=line.variant_id,
+                   quantity=line.quantity, expires_at=order.payment_due_at, created_at=now)
+        for order, _ in placed for line in order.lines
+    )
+    uow.session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
+    checkout.completed_at = now
+    return placed  # 3: allocations and the checkout go with the commit

@@ -1,0 +1,111 @@
+"""What a checkout amounts to: its parts per store, their totals, and what is still available.
+
+A summary is computed inside the use case's transaction, from rows the use case has already
+loaded, so that answering a checkout request costs no second transaction and no extra round
+trips: the checkout's lines come with their variant, product and store; the delivery fees of
+every store in the cart come in one query; availability comes from the hold counts the
+reservation step already read under its lock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from commerce.checkout.models import Checkout, CheckoutLine
+from commerce.inventory.availability import held_quantities
+from commerce.inventory.models import Reservation
+from commerce.stores.delivery import delivery_fees
+from commerce.stores.models import Store
+from commerce.unit_of_work import UnitOfWork
+
+__all__ = ["StoreTotals", "CheckoutSummary", "store_delivery", "store_totals", "summarise"]
+
+
+class StoreTotals(NamedTuple):
+    """One store's part of a cart: what becomes one order."""
+
+    store: Store
+    lines: list[CheckoutLine]
+    delivery: str  # delivery | pickup
+    items_total: int
+    delivery_fee: int  # 0 for pickup, and while the destination is not known yet
+
+    @property
+    def total(self) -> int:
+        return self.items_total + self.delivery_fee
+
+
+class CheckoutSummary(NamedTuple):
+    """A checkout as its buyer sees it; ``available`` counts this checkout's own hold as taken."""
+
+    checkout: Checkout
+    stores: list[StoreTotals]
+    available: dict[int, int]  # variant id -> units anyone could still add
+    reserved_until: datetime | None
+
+    @property
+    def items_total(self) -> int:
+        return sum(part.items_total for part in self.stores)
+
+    @property
+    def delivery_total(self) -> int:
+        return sum(part.delivery_fee for part in self.stores)
+
+    @property
+    def total(self) -> int:
+        return self.items_total + self.delivery_total
+
+
+def store_delivery(checkout: Checkout) -> dict[int, str]:
+    """The delivery choice per store in the cart; delivery unless the buyer chose pickup."""
+    choices = json.loads(checkout.delivery_json)
+    return {line.store_id: choices.get(str(line.store_id), "delivery") for line in checkout.lines}
+
+
+def store_totals(uow: UnitOfWork, checkout: Checkout) -> list[StoreTotals]:
+    """The cart split per store (ascending store id), with items total and delivery fee."""
+    by_store: dict[int, list[CheckoutLine]] = defaultdict(list)
+    for line in checkout.lines:
+        by_store[line.store_id].append(line)
+    delivery = store_delivery(checkout)
+    stores = {store_id: lines[0].variant.product.store for store_id, lines in by_store.items()}
+    delivered = [stores[s] for s in by_store if delivery[s] == "delivery"]
+    fees = delivery_fees(uow, delivered, checkout.kecamatan_code) if checkout.kecamatan_code and delivered else {}
+    return [
+        StoreTotals(
+            stores[store_id], by_store[store_id], delivery[store_id],
+            sum(line.variant.price * line.quantity for line in by_store[store_id]), fees.get(store_id, 0),
+        )
+        for store_id in sorted(by_store)
+    ]
+
+
+def summarise(
+    uow: UnitOfWork, checkout: Checkout, *, now: datetime,
+    held_by_others: dict[int, int] | None = None, reserved_until: datetime | None = None,
+) -> CheckoutSummary:
+    """The checkout's summary; pass what the caller already knows to save the queries.
+
+    ``held_by_others`` are the live holds of other checkouts and orders per variant (what
+    :func:`commerce.inventory.management.ensure_available` returns), and ``reserved_until``
+    the expiry the caller just gave this checkout's reservations.
+    """
+    own = {line.variant_id: line.quantity for line in checkout.lines}
+    if held_by_others is None:
+        held_by_others = held_quantities(uow.session, own, now=now, except_checkout=checkout.id)
+    if reserved_until is None and own and checkout.completed_at is None:
+        reserved_until = uow.session.scalar(
+            select(Reservation.reserved_until).where(Reservation.checkout_id == checkout.id).limit(1)
+        )
+    # While the checkout is open its own live reservation is part of what is held.
+    live = checkout.completed_at is None and reserved_until is not None and reserved_until > now
+    available = {
+        line.variant_id: max(line.variant.stock - held_by_others.get(line.variant_id, 0) - (own[line.variant_id] if live else 0), 0)
+        for line in checkout.lines
+    }
+    return CheckoutSummary(checkout, store_totals(uow, checkout), available, reserved_until)
