@@ -20,8 +20,8 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from commerce import places
 from commerce.accounts.models import User
@@ -50,12 +50,15 @@ __all__ = [
 DEFAULT_RESERVATION = timedelta(minutes=15)
 DELIVERY_METHODS = ("delivery", "pickup")
 
-# A checkout is always read with what its answer shows: lines, their variant, product and
-# store (one extra SELECT for the lines, the rest joined). The product's other variants and
-# images are not part of a cart.
-_WITH_LINES = selectinload(Checkout.lines).joinedload(CheckoutLine.variant).joinedload(Variant.product).options(
+# A checkout is always read with what its answer shows, in one statement: its lines, their
+# variant, product and store (the product's other variants and images are not part of a
+# cart). Built once, with a bound id, so that SQLAlchemy computes its cache key once: for a
+# statement with loader options that costs more than running it.
+_LINES = joinedload(Checkout.lines).joinedload(CheckoutLine.variant).joinedload(Variant.product).options(
     lazyload(Product.variants), lazyload(Product.images)
 )
+_CHECKOUT = select(Checkout).where(Checkout.id == bindparam("checkout_id")).options(_LINES)
+_LOCKED_CHECKOUT = _CHECKOUT.with_for_update(of=Checkout).execution_options(populate_existing=True)
 
 
 def _new_checkout_id() -> str:
@@ -63,10 +66,7 @@ def _new_checkout_id() -> str:
 
 
 def get_checkout(uow: UnitOfWork, checkout_id: str, *, lock: bool = False) -> Checkout:
-    query = select(Checkout).where(Checkout.id == checkout_id).options(_WITH_LINES)
-    if lock:
-        query = query.with_for_update(of=Checkout).execution_options(populate_existing=True)
-    checkout = uow.session.scalar(query)
+    checkout = uow.session.scalars(_LOCKED_CHECKOUT if lock else _CHECKOUT, {"checkout_id": checkout_id}).unique().first()
     if checkout is None:
         raise NotFound("Checkout tidak ditemukan.")
     return checkout

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.inventory.availability import held_quantities
@@ -61,6 +61,9 @@ class CheckoutSummary(NamedTuple):
         return self.items_total + self.delivery_total
 
 
+_RESERVED_UNTIL = select(Reservation.reserved_until).where(Reservation.checkout_id == bindparam("checkout_id")).limit(1)
+
+
 def store_delivery(checkout: Checkout) -> dict[int, str]:
     """The delivery choice per store in the cart; delivery unless the buyer chose pickup."""
     choices = json.loads(checkout.delivery_json)
@@ -99,9 +102,7 @@ def summarise(
     if held_by_others is None:
         held_by_others = held_quantities(uow.session, own, now=now, except_checkout=checkout.id)
     if reserved_until is None and own and checkout.completed_at is None:
-        reserved_until = uow.session.scalar(
-            select(Reservation.reserved_until).where(Reservation.checkout_id == checkout.id).limit(1)
-        )
+        reserved_until = uow.session.scalar(_RESERVED_UNTIL, {"checkout_id": checkout.id})
     # While the checkout is open its own live reservation is part of what is held.
     live = checkout.completed_at is None and reserved_until is not None and reserved_until > now
     available = {

@@ -6,7 +6,7 @@ Sellers set a fee per destination kecamatan; where they have not, a sensible def
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from commerce import places
 from commerce.errors import FieldError, InvalidInput
@@ -34,12 +34,15 @@ def fee_table(uow: UnitOfWork, store: Store) -> dict[str, int]:
     return {k.code: custom.get(k.code, _default(store, k.code)) for k in places.all_kecamatan()}
 
 
+# Built once (bound parameters): asked on every checkout answer.
+_FEES = select(DeliveryFee.store_id, DeliveryFee.fee).where(
+    DeliveryFee.store_id.in_(bindparam("stores", expanding=True)), DeliveryFee.kecamatan_code == bindparam("kecamatan")
+)
+
+
 def delivery_fees(uow: UnitOfWork, stores: list[Store], kecamatan_code: str) -> dict[int, int]:
     """The fee of each store (by id) to one kecamatan, in one query for a whole cart."""
-    custom = dict(uow.session.execute(
-        select(DeliveryFee.store_id, DeliveryFee.fee)
-        .where(DeliveryFee.store_id.in_([s.id for s in stores]), DeliveryFee.kecamatan_code == kecamatan_code)
-    ).all())
+    custom = dict(uow.session.execute(_FEES, {"stores": [s.id for s in stores], "kecamatan": kecamatan_code}).all())
     return {s.id: custom.get(s.id, _default(s, kecamatan_code)) for s in stores}
 
 
