@@ -20,7 +20,7 @@ import pytest
 from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
 from sites.publish.headers import CONTENT_TYPES, UnknownFileType, headers_for
 from sites.publish.lock import PublishLock
-from sites.publish.manifest import LOCK_KEY, MANIFEST_KEY
+from sites.publish.manifest import LOCK_KEY, MANIFEST_KEY, PENDING_KEY
 from sites.storage import open_storage
 from tests.s3server import seaweedfs  # noqa: F401  (fixture)
 
@@ -182,6 +182,15 @@ def test_publish_killed_half_way_leaves_a_whole_site_and_the_next_run_converges(
         asset = page.split("href='/")[1].split("'")[0]
         assert asset in live, f"{key} is live but its stylesheet {asset} is not"
 
+    assert PENDING_KEY in live  # and its journal of the keys no manifest knows yet
+
+    # Rolling back to the old site must remove what the dead publish added, although no
+    # manifest names those files: its journal does (no listing of the bucket is involved).
+    old = tmp_path / "old"
+    rollback = publish("docs", old, storage, target=target, options=PublishOptions(max_deletes=None))
+    assert rollback.deleted > 0
+    assert keys(seaweedfs, name, "docs/") == {p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file()} | {MANIFEST_KEY}
+
     converged = publish("docs", new, storage, target=target, options=PublishOptions(max_deletes=None))
     assert converged.deleted == 0  # the old site's files are all part of the new one (p0..p299)
     expected = {p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()}
@@ -216,6 +225,32 @@ def test_two_publishes_at_once_cannot_interleave(seaweedfs, tmp_path):
         t.join()
     assert sorted(map(type, outcomes), key=str) == sorted([int, str], key=str), outcomes
     assert 802 in outcomes  # index, sitemap, 400 pages and their stylesheets
+
+
+@pytest.mark.s3
+def test_files_put_by_hand_are_found_with_verify_and_an_up_to_date_site_needs_no_lock(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/docs"
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    site = synthetic_site(tmp_path / "s", 3)
+    publish("docs", site, storage, target=target)
+    client = boto3.client("s3", endpoint_url=seaweedfs)
+    client.put_object(Bucket=name, Key="docs/tangan/catatan.html", Body=b"<p>diunggah manual</p>")
+    client.delete_object(Bucket=name, Key="docs/p1/index.html")
+
+    # Without --verify the publisher trusts its manifest: nothing to do, and no lock is taken,
+    # so it answers even while another publish holds the lock.
+    holder = PublishLock(storage, site="docs")
+    holder.acquire()
+    trusting = publish("docs", site, storage, target=target)
+    assert (trusting.uploaded, trusting.deleted) == (0, 0)
+    holder.release()
+
+    verified = publish("docs", site, storage, target=target, options=PublishOptions(verify=True))
+    assert verified.plan.deletes == ["tangan/catatan.html"]
+    assert verified.plan.uploads["html"] == ["p1/index.html"]
+    expected = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert keys(seaweedfs, name, "docs/") == expected | {MANIFEST_KEY}
 
 
 def test_cli_reports_an_unreachable_store_without_a_traceback(tmp_path):

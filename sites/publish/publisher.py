@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from sites.publish.lock import PublishLock, PublishLocked
-from sites.publish.manifest import MANIFEST_KEY, dump_manifest, load_manifest, scan_site
+from sites.publish.manifest import (
+    MANIFEST_KEY, PENDING_KEY, dump_manifest, dump_pending, load_manifest, load_pending, scan_site,
+)
 from sites.publish.plan import PHASES, Plan, make_plan
 from sites.storage import ObjectStorage
 
-__all__ = ["PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes", "publish", "plan_publish"]
+__all__ = ["PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes", "publish", "plan_publish", "read_remote"]
 
 DELETE_BATCH = 1000
 
@@ -26,6 +28,7 @@ class PublishOptions(NamedTuple):
     dry_run: bool = False
     max_deletes: int | None = 256  # None: no limit
     jobs: int = 16  # parallel uploads within a phase: uploads wait on the network, not the CPU
+    verify: bool = False  # list the target to find files the manifest does not know (put there by hand)
 
 
 class PublishSummary(NamedTuple):
@@ -54,18 +57,51 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-def plan_publish(site_dir: Path, storage: ObjectStorage) -> tuple[Plan, dict, bool]:
-    """(plan, local files, whether a manifest exists remotely). Hashing the site and listing
-    the target run side by side: one waits on the disk and CPU, the other on the network."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
+class RemoteState(NamedTuple):
+    """What the target holds, as far as this publish needs to know."""
+
+    manifest: bytes | None  # as stored (gzip), to notice a change under our feet
+    pending: bytes | None
+    published: dict  # key -> FileEntry, from the manifest
+    keys: set[str]  # what may exist remotely
+    listed: bool  # keys come from listing the target, not from the manifest and journal
+
+
+def _get(storage: ObjectStorage, key: str) -> bytes | None:
+    try:
+        return storage.get(key)
+    except KeyError:
+        return None
+
+
+def read_remote(storage: ObjectStorage, *, verify: bool = False) -> RemoteState:
+    """The manifest and journal; the bucket is listed only when asked to, or when there is no
+    manifest yet (a first publish onto a prefix that may hold files of another tool).
+
+    Listing is what costs most on a big site that did not change (5,000 keys are five
+    paginated XML answers); the manifest and the journal already name every key a publish of
+    ours can have left, so the listing only finds files put there by hand (``--verify``).
+    """
+    manifest, pending = _get(storage, MANIFEST_KEY), _get(storage, PENDING_KEY)
+    published = load_manifest(manifest)
+    if manifest is None or verify:
+        keys = {obj.key for obj in storage.list()}
+        listed = True
+    else:
+        keys = set(published) | load_pending(pending)
+        listed = False
+    return RemoteState(manifest, pending, published, keys, listed)
+
+
+def plan_publish(site_dir: Path, storage: ObjectStorage, *, verify: bool = False) -> tuple[Plan, dict, RemoteState]:
+    """(plan, local files, remote state). Hashing the site and reading the target run side by
+    side: one waits on the disk and CPU, the other on the network (and, the first time, on
+    creating the S3 client)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
         scanning = pool.submit(scan_site, site_dir)
-        listing = pool.submit(lambda: {obj.key for obj in storage.list()})
-        try:
-            manifest = storage.get(MANIFEST_KEY)
-        except KeyError:
-            manifest = None
-        local, remote_keys = scanning.result(), listing.result()
-    return make_plan(local, load_manifest(manifest), remote_keys), local, manifest is not None
+        remote = read_remote(storage, verify=verify)
+        local = scanning.result()
+    return make_plan(local, remote.published, remote.keys), local, remote
 
 
 def publish(
@@ -87,37 +123,61 @@ def publish(
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise FileNotFoundError(f"{site_dir}: no built site here; run `smartcity sites build {site}` first")
-    lock = None if options.dry_run else PublishLock(storage, site=site)
-    if lock:
-        lock.acquire()
-    try:
-        plan, local, has_manifest = plan_publish(site_dir, storage)
-        if options.max_deletes is not None and len(plan.deletes) > options.max_deletes:
-            raise TooManyDeletes(
-                f"refusing to delete {len(plan.deletes)} files (more than --max-deletes {options.max_deletes}); "
-                f"check the build, then rerun with a higher --max-deletes. Nothing was changed."
-            )
+    plan, local, remote = plan_publish(site_dir, storage, verify=options.verify)
+    _check_deletes(plan, options)
+    up_to_date = not (plan.upload_count or plan.deletes) and remote.manifest is not None and remote.pending is None
+    if options.dry_run or up_to_date:
+        # Nothing is written, so no lock is needed: at worst another publish is under way and
+        # this answer is the one it would have got just before that publish started.
         if on_plan:
             on_plan(plan)
-        if not options.dry_run:
-            with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-                for phase in PHASES:
-                    if plan.uploads[phase]:
-                        _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress)
-                        lock.refresh()
-            if plan.upload_count or plan.deletes or not has_manifest:
-                published_at = datetime.now(timezone.utc).isoformat()
-                storage.put(MANIFEST_KEY, dump_manifest(local, site=site, published_at=published_at),
-                            content_type="application/json; charset=utf-8", cache_control="no-cache",
-                            content_encoding="gzip")
-            for start in range(0, len(plan.deletes), DELETE_BATCH):
-                batch = plan.deletes[start : start + DELETE_BATCH]
-                storage.delete(batch)
-                if progress:
-                    progress("delete", len(batch))
+        return _summary(site, target, plan, options, started)
+
+    lock = PublishLock(storage, site=site)
+    lock.acquire()
+    try:
+        if (_get(storage, MANIFEST_KEY), _get(storage, PENDING_KEY)) != (remote.manifest, remote.pending):
+            # another publish finished between our reading and our lock: plan against its result
+            plan, local, remote = plan_publish(site_dir, storage, verify=remote.listed)
+        _check_deletes(plan, options)
+        if on_plan:
+            on_plan(plan)
+        pending = load_pending(remote.pending)
+        new_keys = {key for keys in plan.uploads.values() for key in keys if key not in remote.published}
+        if not new_keys <= pending:
+            storage.put(PENDING_KEY, dump_pending(pending | new_keys), content_type="application/json; charset=utf-8",
+                        cache_control="no-cache")
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            for phase in PHASES:
+                if plan.uploads[phase]:
+                    _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress)
+                    lock.refresh()
+        if plan.upload_count or plan.deletes or remote.manifest is None:
+            published_at = datetime.now(timezone.utc).isoformat()
+            storage.put(MANIFEST_KEY, dump_manifest(local, site=site, published_at=published_at),
+                        content_type="application/json; charset=utf-8", cache_control="no-cache",
+                        content_encoding="gzip")
+        for start in range(0, len(plan.deletes), DELETE_BATCH):
+            batch = plan.deletes[start : start + DELETE_BATCH]
+            storage.delete(batch)
+            if progress:
+                progress("delete", len(batch))
+        if pending or new_keys:
+            storage.delete([PENDING_KEY])  # everything it named is now in the manifest or deleted
     finally:
-        if lock:
-            lock.release()
+        lock.release()
+    return _summary(site, target, plan, options, started)
+
+
+def _check_deletes(plan: Plan, options: PublishOptions) -> None:
+    if options.max_deletes is not None and len(plan.deletes) > options.max_deletes:
+        raise TooManyDeletes(
+            f"refusing to delete {len(plan.deletes)} files (more than --max-deletes {options.max_deletes}); "
+            f"check the build, then rerun with a higher --max-deletes. Nothing was changed."
+        )
+
+
+def _summary(site, target, plan, options, started) -> PublishSummary:
     return PublishSummary(
         site=site, target=target, uploaded=plan.upload_count, uploaded_bytes=plan.upload_bytes,
         unchanged=len(plan.unchanged), deleted=len(plan.deletes), seconds=time.monotonic() - started,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import boto3
-from botocore.config import Config
+import threading
+
 from botocore.exceptions import ClientError
 
 from sites.storage.api import ObjectStorage, StoredObject
@@ -31,13 +31,27 @@ class S3Storage(ObjectStorage):
             raise ValueError("s3:// storage URL needs a bucket: s3://BUCKET/PREFIX")
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self.client = client or boto3.client(
-            "s3",
-            endpoint_url=endpoint_url,
-            config=Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"}),
-        )
+        self.endpoint_url = endpoint_url
+        self._client = client
+        self._client_lock = threading.Lock()
         base = public_url or f"{(endpoint_url or 'https://s3.amazonaws.com').rstrip('/')}/{bucket}/"
         self.public_url = base if base.endswith("/") else base + "/"
+
+    @property
+    def client(self):
+        """Created on first use: importing boto3 and loading its S3 model take a quarter of a
+        second, which a publish spends while it hashes the site instead of before."""
+        with self._client_lock:
+            if self._client is None:
+                import boto3
+                from botocore.config import Config
+
+                self._client = boto3.session.Session().client(
+                    "s3",
+                    endpoint_url=self.endpoint_url,
+                    config=Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"}),
+                )
+            return self._client
 
     def _key(self, key: str) -> str:
         return self.prefix + self.check_key(key)
