@@ -2,8 +2,8 @@
 
 The variant rows of the cart stay locked from the availability check to the commit, so every
 statement here lengthens the time other buyers of the same goods wait. The orders, their
-lines, payments, history and allocations are therefore written in three batched flushes, with
-nothing read back that is already known.
+lines, payments, history and allocations are therefore written with one multi-row statement
+per table, and nothing is read back but the new ids.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import secrets
 from datetime import datetime
 from typing import Callable, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
-from commerce.checkout.summary import store_delivery, store_totals
+from commerce.checkout.summary import delivery_fees_for, store_delivery, store_totals
 from commerce.db import utcnow
 from commerce.errors import FieldError, InvalidInput
 from commerce.inventory.lock_objects import lock_variants
@@ -30,13 +30,17 @@ from commerce.orders.services import hash_order_token
 from commerce.payments.api import PaymentProvider
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["PlacedOrder", "complete_checkout"]
+__all__ = ["PlacedOrder", "NewOrder", "NewPayment", "complete_checkout"]
 
 
 class PlacedOrder(NamedTuple):
-    """An order as completion hands it to the renderer; ``token`` only on first completion."""
+    """An order as completion hands it to the renderer; ``token`` only on first completion.
 
-    order: Order
+    ``order`` is an :class:`Order` when an earlier completion is answered again, and a
+    :class:`NewOrder` (same attribute names) when the orders were just placed.
+    """
+
+    order: "Order | NewOrder"
     token: str | None
 
 
@@ -101,11 +105,35 @@ def complete_checkout(
     return status, answer
 
 
+class NewPayment(NamedTuple):
+    method: str
+    status: str
+    amount: int
+    reference: str | None
+    instructions_json: str
+    paid_at: datetime | None
+
+
+class NewOrder(NamedTuple):
+    """A just-placed order, with the attributes the answer reads from an :class:`Order`."""
+
+    id: int
+    number: str
+    store_id: int
+    status: str
+    total: int
+    payment_method: str
+    payment_due_at: datetime | None
+    payments: list[NewPayment]
+
+
 def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> list[PlacedOrder]:
     _ready(checkout, providers)
     lines = [LineRequest(line.variant_id, line.quantity) for line in checkout.lines]
     if not lines:
         raise InvalidInput.field("lines", "Keranjang kosong.")
+    # Delivery fees depend on the stores and the destination only: read before the stock lock.
+    fees = delivery_fees_for(uow, checkout)
     variants = lock_variants(uow.session, [line.variant_id for line in lines])
     check_buyable(variants, lines)
     # Our own reservation counts for us, whether or not it has run out: if it has, the units
@@ -113,51 +141,54 @@ def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
 
     provider = providers[checkout.payment_method]
-    parts = store_totals(uow, checkout)
-    placed = []
-    for part in parts:
-        delivered = part.delivery == "delivery"
-        token = secrets.token_urlsafe(24)
-        # Collections start empty and loaded, so that filling them below reads nothing back.
-        order = Order(
-            store_id=part.store.id, store=part.store, checkout_id=checkout.id, user_id=checkout.user_id,
-            token_hash=hash_order_token(token), status="new", payment_method=checkout.payment_method,
-            delivery_method=part.delivery, items_total=part.items_total, delivery_fee=part.delivery_fee,
-            total=part.total, buyer_name=checkout.name, buyer_email=checkout.email, buyer_phone=checkout.phone,
-            street=checkout.street if delivered else None,
-            kecamatan_code=checkout.kecamatan_code if delivered else None,
-            kelurahan_code=checkout.kelurahan_code if delivered else None,
-            created_at=now, updated_at=now, lines=[], history=[], payments=[],
-        )
-        placed.append(PlacedOrder(order, token))
-    uow.session.add_all(p.order for p in placed)
-    uow.session.flush()  # 1: the orders, for their ids (the readable number is made from it)
+    parts = store_totals(uow, checkout, fees=fees)
+    tokens = [secrets.token_urlsafe(24) for _ in parts]
+    session = uow.session
+    # Plain multi-row INSERTs rather than ORM objects: the rows are all known, nothing needs to
+    # be read back but the new ids, and every statement here runs while the stock is locked.
+    order_ids = session.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), [
+        dict(store_id=part.store.id, checkout_id=checkout.id, user_id=checkout.user_id,
+             token_hash=hash_order_token(token), status="new", payment_method=checkout.payment_method,
+             delivery_method=part.delivery, items_total=part.items_total, delivery_fee=part.delivery_fee,
+             total=part.total, buyer_name=checkout.name, buyer_email=checkout.email, buyer_phone=checkout.phone,
+             street=checkout.street if part.delivery == "delivery" else None,
+             kecamatan_code=checkout.kecamatan_code if part.delivery == "delivery" else None,
+             kelurahan_code=checkout.kelurahan_code if part.delivery == "delivery" else None,
+             created_at=now, updated_at=now)
+        for part, token in zip(parts, tokens)
+    ]).scalars().all()
 
-    for part, (order, _) in zip(parts, placed):
-        order.number = f"BHB-{now:%y%m%d}-{order.id:06d}"
-        start = provider.start(uow.session, order_number=order.number, total=order.total, store=part.store, now=now)
-        order.status, order.payment_due_at = start.order_status, start.due_at
+    placed, numbering, order_lines, payments, history = [], [], [], [], []
+    for part, token, order_id in zip(parts, tokens, order_ids):
+        number = f"BHB-{now:%y%m%d}-{order_id:06d}"
+        start = provider.start(session, order_number=number, total=part.total, store=part.store, now=now)
+        numbering.append({"id": order_id, "number": number, "status": start.order_status,
+                          "payment_due_at": start.due_at, "updated_at": now})
         for line in part.lines:
             variant = variants[line.variant_id]
-            order.lines.append(OrderLine(
-                variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
+            order_lines.append(dict(
+                order_id=order_id, variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
                 sku=variant.sku, unit_price=variant.price, quantity=line.quantity, total=variant.price * line.quantity,
             ))
-        order.payments.append(Payment(
-            method=provider.method, amount=start.amount, reference=start.reference,
-            instructions_json=json.dumps(start.instructions, ensure_ascii=False), created_at=now,
-        ))
-        order.history.append(OrderStatusChange(
-            from_status=None, to_status=order.status, actor="buyer",
-            actor_user_id=checkout.user_id, note="pesanan dibuat", at=now,
-        ))
-    uow.session.flush()  # 2: numbers, lines, payments, history
-
-    uow.session.add_all(
-        Allocation(order_id=order.id, order_line_id=line.id, variant_id=line.variant_id,
-                   quantity=line.quantity, expires_at=order.payment_due_at, created_at=now)
-        for order, _ in placed for line in order.lines
-    )
-    uow.session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
-    checkout.completed_at = now
-    return placed  # 3: allocations and the checkout go with the commit
+        payment = NewPayment(provider.method, "pending", start.amount, start.reference,
+                             json.dumps(start.instructions, ensure_ascii=False), None)
+        payments.append(dict(order_id=order_id, created_at=now, **payment._asdict()))
+        history.append(dict(order_id=order_id, from_status=None, to_status=start.order_status, actor="buyer",
+                            actor_user_id=checkout.user_id, note="pesanan dibuat", at=now))
+        placed.append(PlacedOrder(NewOrder(order_id, number, part.store.id, start.order_status, part.total,
+                                           checkout.payment_method, start.due_at, [payment]), token))
+    session.execute(update(Order), numbering)
+    line_ids = session.execute(
+        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), order_lines
+    ).scalars().all()
+    due = {p.order.id: p.order.payment_due_at for p in placed}
+    session.execute(insert(Allocation), [
+        dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],
+             expires_at=due[row["order_id"]], created_at=now)
+        for row, line_id in zip(order_lines, line_ids)
+    ])
+    session.execute(insert(Payment), payments)
+    session.execute(insert(OrderStatusChange), history)
+    session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
+    checkout.completed_at = now  # written with the commit
+    return placed

@@ -23,7 +23,7 @@ from commerce.stores.delivery import delivery_fees
 from commerce.stores.models import Store
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["StoreTotals", "CheckoutSummary", "store_delivery", "store_totals", "summarise"]
+__all__ = ["StoreTotals", "CheckoutSummary", "store_delivery", "store_totals", "delivery_fees_for", "summarise"]
 
 
 class StoreTotals(NamedTuple):
@@ -70,15 +70,25 @@ def store_delivery(checkout: Checkout) -> dict[int, str]:
     return {line.store_id: choices.get(str(line.store_id), "delivery") for line in checkout.lines}
 
 
-def store_totals(uow: UnitOfWork, checkout: Checkout) -> list[StoreTotals]:
+def delivery_fees_for(uow: UnitOfWork, checkout: Checkout) -> dict[int, int]:
+    """The delivery fee of every store the buyer wants delivery from (by store id), in one
+    query; none while the destination is unknown."""
+    delivery = store_delivery(checkout)
+    stores = {line.store_id: line.variant.product.store for line in checkout.lines if delivery[line.store_id] == "delivery"}
+    if not checkout.kecamatan_code or not stores:
+        return {}
+    return delivery_fees(uow, list(stores.values()), checkout.kecamatan_code)
+
+
+def store_totals(uow: UnitOfWork, checkout: Checkout, *, fees: dict[int, int] | None = None) -> list[StoreTotals]:
     """The cart split per store (ascending store id), with items total and delivery fee."""
     by_store: dict[int, list[CheckoutLine]] = defaultdict(list)
     for line in checkout.lines:
         by_store[line.store_id].append(line)
     delivery = store_delivery(checkout)
     stores = {store_id: lines[0].variant.product.store for store_id, lines in by_store.items()}
-    delivered = [stores[s] for s in by_store if delivery[s] == "delivery"]
-    fees = delivery_fees(uow, delivered, checkout.kecamatan_code) if checkout.kecamatan_code and delivered else {}
+    if fees is None:
+        fees = delivery_fees_for(uow, checkout)
     return [
         StoreTotals(
             stores[store_id], by_store[store_id], delivery[store_id],
