@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     )
 
     from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
+    from api import signatures, verify_page
     from api.extensions import limiter
     from api.public_cache import install_public_cache
     from api.requests import install_body_checks
@@ -88,9 +89,10 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     register_error_handlers(app)
     app.teardown_appcontext(context.close_uow)
     for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, admin.bp, catalog.bp,
-                      checkout.bp, orders.bp):
+                      checkout.bp, orders.bp, signatures.bp):
         app.register_api(blueprint)
     app.register_blueprint(web.bp)
+    app.register_blueprint(verify_page.bp)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_document():

@@ -43,6 +43,17 @@ class Settings:
     import_max_mb: str = field(default_factory=lambda: _env("SMARTCITY_IMPORT_MAX_MB", "100"))
     proxy_hops: int = field(default_factory=lambda: int(_env("SMARTCITY_PROXY_HOPS", "0")))
     var_dir: Path = field(default_factory=_var_dir)
+    # Electronic signatures (signer/): the PKI made by `smartcity signer init-pki`, extra trust
+    # anchors and CRLs (comma-separated PEM/DER files), an external RFC 3161 TSA, the public URL
+    # that QR codes on signed letters point to, and the signing attempts allowed per client.
+    pki_dir: Path = field(default_factory=lambda: Path(_env("SMARTCITY_PKI_DIR", str(_var_dir() / "pki"))).resolve())
+    trust_roots: str = field(default_factory=lambda: _env("SMARTCITY_TRUST_ROOTS", ""))
+    certified_roots: str = field(default_factory=lambda: _env("SMARTCITY_CERTIFIED_ROOTS", ""))
+    trust_crls: str = field(default_factory=lambda: _env("SMARTCITY_CRLS", ""))
+    tsa_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_TSA_URL") or None)
+    public_url: str = field(default_factory=lambda: _env("SMARTCITY_PUBLIC_URL", "http://localhost:8000").rstrip("/"))
+    sign_rate_limit: str = field(default_factory=lambda: _env("SMARTCITY_SIGN_RATE_LIMIT", "30 per minute"))
+    pkcs11_modules: str = field(default_factory=lambda: _env("SMARTCITY_PKCS11_MODULES", ""))
 
     def with_(self, **changes) -> "Settings":
         from dataclasses import replace

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from commerce.errors import CommerceError, Conflict, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from signer.errors import SignerError
 
 __all__ = ["problem", "register_error_handlers", "validation_problem", "PROBLEM_MIME"]
 
@@ -136,6 +137,10 @@ def register_error_handlers(app: Flask) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return problem(status, error.detail, title=error.title, errors=error.errors, headers=headers,
                        extensions=error.extensions)
+
+    @app.errorhandler(SignerError)
+    def _signer(error: SignerError):
+        return problem(error.status, error.detail, title=error.title)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

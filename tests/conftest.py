@@ -25,6 +25,8 @@ from commerce.migrate import upgrade
 from commerce.models import Base
 from sites.transparency.models import TransparencyBase
 from sites.transparency.migrate import upgrade as upgrade_transparency
+from signer.migrate import upgrade as upgrade_signer
+from signer.models import SignerBase
 from tests.helpers import ApiClient
 
 # Argon2 at production cost makes every registration ~50 ms; the tests check behaviour, and
@@ -85,6 +87,7 @@ def database_url(backend, tmp_path_factory):
         raise ValueError(f"unknown backend {backend}")
     upgrade(url)
     upgrade_transparency(url)
+    upgrade_signer(url)
     yield url
     cleanup()
 
@@ -92,7 +95,8 @@ def database_url(backend, tmp_path_factory):
 def wipe(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as conn:
-        for table in [*reversed(Base.metadata.sorted_tables), *reversed(TransparencyBase.metadata.sorted_tables)]:
+        for table in [*reversed(Base.metadata.sorted_tables), *reversed(TransparencyBase.metadata.sorted_tables),
+                      *reversed(SignerBase.metadata.sorted_tables)]:
             conn.execute(text(f"DELETE FROM {table.name}"))
     engine.dispose()
 

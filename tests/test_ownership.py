@@ -245,6 +245,12 @@ ENDPOINTS = SELLER_ENDPOINTS + ADMIN_ENDPOINTS
 
 # Writes that touch no store's existing data, each with why, and the test that covers it.
 NOT_STORE_SCOPED = {
+    ("POST", "/api/v1/signers"): "city staff only: test_signer_write_routes_refuse_strangers",
+    ("POST", "/api/v1/signatures"): "city staff who are enrolled signers: test_signer_write_routes_refuse_strangers",
+    ("POST", "/api/v1/documents"): "city staff only: test_signer_write_routes_refuse_strangers",
+    ("POST", "/api/v1/documents/<document_id>/signatures"):
+        "only the signer whose turn it is: test_three_signers_in_turn_with_refusals",
+    ("POST", "/api/v1/verifications"): "public by design (anyone checks a letter): test_three_signers_in_turn_with_refusals",
     ("POST", "/api/v1/auth/register"): "public: creates a new account (test_bad_input covers its input)",
     ("POST", "/api/v1/auth/token"): "public: logs in (test_bad_input covers its input)",
     ("POST", "/api/v1/auth/logout"): "revokes the caller's own token: test_logout_needs_a_live_token",
