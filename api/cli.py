@@ -34,6 +34,7 @@ def _migrate(settings: Settings) -> None:
         os.makedirs(os.path.dirname(settings.database_url.removeprefix("sqlite:///")) or ".", exist_ok=True)
     upgrade(settings.database_url)
     upgrade_transparency(settings.database_url)
+    __import__("signer.migrate").migrate.upgrade(settings.database_url)
 
 
 @main.group(help="Database schema.")
@@ -112,10 +113,15 @@ def _openapi_document() -> dict:
 def _build_site(name: str, out: Path):
     from sites.programme.build import DocsBuildError
     from sites.registry import UnknownSite, build_site
+    from sites.transparency.site.build import SiteBuildError
 
+    settings = Settings()
+    if name == "covid":
+        _migrate(settings)  # the site reads the transparency tables, empty or not
     try:
-        return build_site(name, out, openapi=_openapi_document() if name == "docs" else None)
-    except (UnknownSite, DocsBuildError) as error:
+        return build_site(name, out, openapi=_openapi_document() if name == "docs" else None,
+                          database_url=settings.database_url)
+    except (UnknownSite, DocsBuildError, SiteBuildError) as error:
         raise click.ClickException(str(error))
 
 
@@ -137,7 +143,8 @@ def sites_build(name: str, out: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="print the plan and change nothing")
 @click.option("--max-deletes", default=256, show_default=True, type=int, help="refuse to delete more files than this; -1 for no limit")
 @click.option("--jobs", default=16, show_default=True, type=int, help="parallel uploads")
-def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs) -> None:
+@click.option("--verify", is_flag=True, help="list the target too, to find files its manifest does not know (put there by hand)")
+def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs, verify) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
@@ -153,7 +160,8 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
         storage = open_storage(target, endpoint_url=endpoint_url)
     except ValueError as error:
         raise click.ClickException(str(error))
-    options = PublishOptions(dry_run=dry_run, max_deletes=None if max_deletes < 0 else max_deletes, jobs=jobs)
+    options = PublishOptions(dry_run=dry_run, max_deletes=None if max_deletes < 0 else max_deletes, jobs=jobs,
+                             verify=verify)
     bar = {}
 
     def on_plan(plan):
@@ -319,6 +327,7 @@ def demo(host: str, port: int, workers: int, serve: bool) -> None:
         click.echo("Demo accounts (demo only; stored in " + str(credentials_file) + "):")
         click.echo(f"  admin : {creds['admin_email']}  password: {creds['admin_password']}")
         click.echo(f"  seller: {creds['seller_email']}  password: {creds['seller_password']}")
+    _demo_transparency(settings)
     _demo_sites(settings)
     click.echo("")
     click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
@@ -326,6 +335,25 @@ def demo(host: str, port: int, workers: int, serve: bool) -> None:
         from api.server import serve as run_server
 
         run_server(settings, host=host, port=port, workers=workers)
+
+
+def _demo_transparency(settings: Settings) -> None:
+    """Synthetic bansos recipients and COVID-19 figures, imported once into empty tables."""
+    from commerce.db import make_engine, make_session_factory
+    from commerce.unit_of_work import UnitOfWork
+    from sites.transparency.demo import has_transparency_data, load_demo_transparency
+
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    try:
+        with UnitOfWork(sessions) as uow:
+            if has_transparency_data(uow):
+                click.echo("transparency data already imported; keeping it")
+                return
+        click.echo("importing demo transparency data (synthetic recipients and COVID-19 figures)...")
+        load_demo_transparency(lambda: UnitOfWork(sessions), progress=lambda line: click.echo("  " + line))
+    finally:
+        engine.dispose()
 
 
 def _demo_sites(settings: Settings) -> None:
@@ -354,6 +382,12 @@ def serve(host: str, port: int, workers: int) -> None:
 
     run_server(Settings(), host=host, port=port, workers=workers)
 
+
+from api.signer_cli import sign_command, signer_group, verify_command  # noqa: E402
+
+main.add_command(signer_group)
+main.add_command(sign_command)
+main.add_command(verify_command)
 
 if __name__ == "__main__":
     main()

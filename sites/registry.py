@@ -23,7 +23,7 @@ class Site(NamedTuple):
 
 SITES = {
     "docs": Site("docs", "/docs/", "Dokumentasi program Samarinda Smart City", True),
-    "covid": Site("covid", "/covid/", "Transparansi COVID-19 dan bansos", False),
+    "covid": Site("covid", "/covid/", "Transparansi COVID-19 dan bansos", True),
     "storefront": Site("storefront", "/", "Etalase Behambinan", False),
     "dashboard": Site("dashboard", "/seller/", "Dasbor penjual Behambinan", False),
 }
@@ -42,11 +42,21 @@ def site(name: str) -> Site:
     return SITES[name]
 
 
-def build_site(name: str, out_dir: Path, *, openapi: dict | None = None):
-    """Build one site into ``out_dir``; returns the builder's result."""
+def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, database_url: str | None = None):
+    """Build one site into ``out_dir``; returns the builder's result (with ``.summary()``).
+
+    ``openapi`` is for ``docs`` (the API reference); ``database_url`` for ``covid``, which is
+    generated from the imported transparency data.
+    """
     site(name)
     if name == "docs":
         from sites.programme.build import build_docs_site
 
         return build_docs_site(out_dir, openapi=openapi, config_file=PROJECT_ROOT / "mkdocs.yml")
+    if name == "covid":
+        from sites.transparency.site.build import build_covid_site
+
+        if database_url is None:
+            raise ValueError("the covid site is built from the database: pass database_url")
+        return build_covid_site(out_dir, database=database_url)
     raise UnknownSite(name)

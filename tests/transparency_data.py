@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Iterable
 
 from commerce.places import all_kecamatan
+from sites.transparency.demo import BANSOS_COLUMNS, COVID_COLUMNS, write_rows  # noqa: F401  (re-exported)
 
-BANSOS_COLUMNS = ["nik", "no_kk", "nama", "alamat", "rt", "rw", "kelurahan", "kecamatan", "program", "periode",
-                  "nilai", "status"]
-COVID_COLUMNS = ["tanggal", "kecamatan", "konfirmasi", "sembuh", "meninggal", "aktif", "suspek"]
 FIRST_NAMES = ["Siti", "Muhammad", "Nur", "Ahmad", "Dewi", "Rahmat", "Aminah", "Budi", "Fitri", "Hasan"]
 LAST_NAMES = ["Aminah", "Rizky", "Hidayat", "Lestari", "Saputra", "Wahyuni", "Syahrani", "Ramadhan"]
 
@@ -99,10 +97,4 @@ def write_xlsx(path: Path, rows: list[list], header: list[str]) -> Path:
 
 def write_big_bansos_csv(path: Path, rows: int, **kw) -> Path:
     """A valid bansos CSV of ``rows`` distinct recipients, written row by row."""
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(BANSOS_COLUMNS)
-        for i in range(rows):
-            row = bansos_row(i, **kw)
-            writer.writerow([row[c] for c in BANSOS_COLUMNS])
-    return path
+    return write_rows(path, (bansos_row(i, **kw) for i in range(rows)), BANSOS_COLUMNS)

@@ -11,7 +11,6 @@ of the data file is wrong).
 from __future__ import annotations
 
 import json
-import logging
 import os
 import tempfile
 import time
@@ -19,9 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, MkDocsException
+from sites.mkdocs_build import MkDocsBuildFailed, run_mkdocs
 
 __all__ = ["BuildResult", "DocsBuildError", "build_docs_site"]
 
@@ -70,21 +67,11 @@ def build_docs_site(
     if site_url is not None:
         overrides["site_url"] = site_url
 
-    with (
-        _openapi_file(openapi) as openapi_path,
-        _environ(OPENAPI_ENV, openapi_path),
-        _collect_log() as log,
-    ):
+    with _openapi_file(openapi) as openapi_path, _environ(OPENAPI_ENV, openapi_path):
         try:
-            config = load_config(str(config_file), **overrides)
-            build(config)
-        except MkDocsException as error:
-            # A bare Abort only says "Aborted with N warnings in strict mode!"; the logged
-            # lines say why.
-            reasons = [*log.errors, *log.warnings]
-            if not isinstance(error, Abort) or not reasons:
-                reasons.append(str(error))
-            raise DocsBuildError("docs site build failed: " + "; ".join(reasons)) from error
+            warnings = run_mkdocs(config_file, **overrides)
+        except MkDocsBuildFailed as error:
+            raise DocsBuildError("docs site build failed: " + str(error)) from error
 
     html = list(out_dir.rglob("*.html"))
     return BuildResult(
@@ -92,7 +79,7 @@ def build_docs_site(
         pages=sum(1 for path in html if path.name != "404.html"),
         files=sum(1 for path in out_dir.rglob("*") if path.is_file()),
         api_reference=openapi is not None,
-        warnings=tuple(log.warnings),
+        warnings=warnings,
         seconds=time.monotonic() - started,
     )
 
@@ -123,25 +110,3 @@ def _environ(name: str, value: str | None) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
-
-
-class _LogCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
-
-
-@contextmanager
-def _collect_log() -> Iterator[_LogCollector]:
-    collector = _LogCollector()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collector)
-    try:
-        yield collector
-    finally:
-        logger.removeHandler(collector)

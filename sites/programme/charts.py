@@ -13,6 +13,7 @@ from collections import Counter
 from html import escape
 from typing import Iterable, NamedTuple
 
+from sites.charts import FONT as _FONT, figure_html, html_table, svg_open
 from sites.programme.data import STATUSES, ActionPlan, Pillar, ProgrammeData
 
 __all__ = ["progress_chart", "status_chart"]
@@ -32,7 +33,6 @@ _BAR_LEFT = _LABEL_WIDTH + 10
 _BAR_WIDTH = 300
 _ROW = 30
 _TOP = 34
-_FONT = 'font-family="inherit" font-size="13"'
 
 
 class _Figure(NamedTuple):
@@ -41,17 +41,8 @@ class _Figure(NamedTuple):
     table: str
 
     def html(self) -> str:
-        # No blank lines inside: Markdown must see one raw HTML block.
-        return (
-            '<figure class="programme-chart">\n'
-            f"{self.svg}\n"
-            f"<figcaption>{self.caption}</figcaption>\n"
-            '<details class="programme-chart__data">\n'
-            "<summary>Data grafik dalam bentuk tabel</summary>\n"
-            f"{self.table}\n"
-            "</details>\n"
-            "</figure>"
-        )
+        return figure_html(self.svg, self.caption, self.table, css_class="programme-chart",
+                           summary="Data grafik dalam bentuk tabel")
 
 
 def progress_chart(plans: Iterable[ActionPlan], *, chart_id: str, title: str, caption: str) -> str:
@@ -156,13 +147,7 @@ def status_chart(data: ProgrammeData, *, chart_id: str, title: str, caption: str
 
 
 def _svg_open(chart_id: str, height: int, title: str, desc: str) -> str:
-    return (
-        f'<svg class="programme-chart__svg" role="img" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
-    )
+    return svg_open(chart_id, _WIDTH, height, title, desc, css_class="programme-chart__svg")
 
 
 def _hatch_pattern(chart_id: str) -> str:
@@ -222,15 +207,7 @@ def _legend(y: int, *, estimated: bool, chart_id: str) -> str:
 
 def _table(headers: list[str], rows: list[list[str]], *, numeric: set[int]) -> str:
     """An HTML table (cells already escaped); numeric columns are right-aligned."""
-
-    def cell(tag: str, i: int, content: str) -> str:
-        align = ' class="programme-number"' if i in numeric else ""
-        scope = ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{scope}{align}>{content}</{tag}>"
-
-    head = "".join(cell("th", i, escape(h)) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>"
+    return html_table(headers, rows, numeric=numeric, number_class="programme-number")
 
 
 def _progress_words(plan: ActionPlan, *, short: bool = False) -> str:

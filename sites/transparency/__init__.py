@@ -4,5 +4,6 @@ City staff export spreadsheets (CSV or XLSX) of bansos recipients and daily COVI
 per kecamatan; :mod:`.importer` validates every row against the published Table Schemas in
 ``schemas/`` and imports a file all or nothing, keeping a history of imports. :mod:`.privacy`
 holds what keeps personal data off the public site: name masking, text scrubbing and a leak
-scanner for built sites. The site builder itself comes later.
+scanner for built sites. :mod:`.site` builds the public site from the imported rows, and
+:mod:`.demo` makes synthetic data for the demo and the benchmark.
 """

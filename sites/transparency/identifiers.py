@@ -24,11 +24,23 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-__all__ = ["Found", "find_identifiers", "mask_identifier", "mask_phone", "JS_CONSTANTS"]
+__all__ = ["Found", "find_identifiers", "may_hold_identifiers", "mask_identifier", "mask_phone", "JS_CONSTANTS"]
 
 # Separators seen between digit groups; "\u00c2\u00a0" is UTF-8 NBSP read as latin-1 bytes.
 _SEP = r"(?:[ \t.\-\u00a0]|\u00c2\u00a0|&nbsp;|&#160;)"
-_RUN = re.compile(rf"(?<![0-9])\+?\(?[0-9](?:(?:{_SEP}|[()]){{0,3}}[0-9])*", re.ASCII)
+# Runs of digits and separators, only those with at least 9 digits (the shortest phone
+# number): a run with fewer can be neither, and letting the regex engine skip them is what
+# keeps scanning a built site (minified JS, SVG paths, CSV of figures) fast. Neither the
+# leading lookahead (lets the engine skip to a possible first character) nor the possessive
+# quantifiers (no backtracking out of a run too short to match: separators never start with
+# a digit, so giving one back cannot help) change what it matches.
+_RUN = re.compile(rf"(?=[+(0-9])(?<![0-9])\+?\(?[0-9](?:(?:{_SEP}|[()]){{0,3}}+[0-9]){{8,}}+", re.ASCII)
+# For :func:`may_hold_identifiers`: every digit byte becomes "0", every other byte "x", and the
+# bytes of the one-character separators (and "+", "(", ")", "\xc2" of a UTF-8 NBSP) are dropped.
+_DIGIT_BYTES = bytes.maketrans(b"0123456789", b"0" * 10).translate(bytes.maketrans(
+    bytes(c for c in range(256) if not 48 <= c <= 57), b"x" * 246))
+_SEPARATOR_BYTES = b" \t.-\xa0\xc2()+"
+_NINE_DIGITS = b"0" * 9
 _GROUP = re.compile(r"[0-9]+", re.ASCII)
 _ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]", re.ASCII)
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -102,6 +114,9 @@ def _is_phone(text: str, groups: list[tuple[int, int]], digits: str, plus: bool)
     before = text[max(0, start - 2):start]
     if before[-1:].isalnum() or before[-1:] == "_" or (len(before) == 2 and before[1] in ".," and before[0].isdigit()):
         return False
+    prefix = text[max(0, start - 3):start]
+    if len(prefix) == 3 and prefix[0].isdigit() and prefix[1] in " ," and prefix[2] == ".":
+        return False  # "0 .066.026.13": a list of fractions without leading zeros (SVG path data in CSS)
     if _MONEY_PREFIX.search(text[max(0, start - 5):start].rstrip("(")):
         return False
     if not plus and _THOUSANDS.fullmatch(text, start, groups[-1][1]):
@@ -121,6 +136,17 @@ def _is_phone(text: str, groups: list[tuple[int, int]], digits: str, plus: bool)
     return 8 <= len(national) <= 10
 
 
+def may_hold_identifiers(data: bytes) -> bool:
+    """False only when :func:`find_identifiers` cannot find anything in ``data`` read as
+    latin-1: with the one-character separators dropped, a run of :data:`_RUN` becomes at least
+    nine digits in a row, and that is a plain byte search after one ``bytes.translate``. Data
+    with an HTML entity separator, whose digits the translation would break apart, gets True.
+    Most data files (CSV of figures, lookup lists) have no such run and skip the regex scan."""
+    if b"&nbsp;" in data or b"&#160;" in data:
+        return True
+    return _NINE_DIGITS in data.translate(_DIGIT_BYTES, _SEPARATOR_BYTES)
+
+
 def find_identifiers(text: str, *, known: dict[int, set[str]] | None = None, lenient: bool = False,
                      allow: frozenset[str] = JS_CONSTANTS) -> Iterator[Found]:
     """Identifiers and phone numbers in ``text``, left to right, without overlaps.
@@ -129,20 +155,22 @@ def find_identifiers(text: str, *, known: dict[int, set[str]] | None = None, len
     found anywhere inside a run, with any separators, and reported as kind ``known``.
     """
     for match in _RUN.finditer(text):
-        run_start = match.start()
-        groups = [(run_start + m.start(), run_start + m.end()) for m in _GROUP.finditer(match.group())]
-        digits = "".join(text[a:b] for a, b in groups)
+        run = match.group()
+        digit_groups = _GROUP.findall(run)
+        digits = "".join(digit_groups)
         if len(digits) < 9:
             continue
-        found_known = list(_known_in_run(text, groups, known)) if known else []
-        yield from found_known
-        if found_known:
+        if known and _holds_known(digits, known):
+            yield from _known_in_run(text, _spans(match), known)
             continue  # the run is reported; its other digits are part of the same leak
-        if lenient and len(digits) >= 16 and digits not in allow and not _ISO_DATE.search(match.group()):
-            yield Found(groups[0][0], groups[-1][1], "nik", digits)
+        if lenient and len(digits) >= 16 and digits not in allow and not _ISO_DATE.search(run):
+            yield Found(_spans(match)[0][0], match.end(), "nik", digits)
             continue
-        plus = match.group().startswith("+")
-        dates = [(run_start + m.start(), run_start + m.end()) for m in _ISO_DATE.finditer(match.group())]
+        if not _may_hold_number([len(group) for group in digit_groups]):
+            continue
+        groups = _spans(match)
+        plus = run.startswith("+")
+        dates = [(match.start() + m.start(), match.start() + m.end()) for m in _ISO_DATE.finditer(run)]
         i = 0
         while i < len(groups):
             found = _window_at(text, groups, i, allow, plus=plus and i == 0, dates=dates)
@@ -151,6 +179,28 @@ def find_identifiers(text: str, *, known: dict[int, set[str]] | None = None, len
                 continue
             yield found[0]
             i = found[1]
+
+
+def _spans(match: re.Match) -> list[tuple[int, int]]:
+    """(start, end) in the text of each digit group of a run."""
+    run_start = match.start()
+    return [(run_start + m.start(), run_start + m.end()) for m in _GROUP.finditer(match.group())]
+
+
+def _may_hold_number(lengths: list[int]) -> bool:
+    """Whether some window :func:`_window_at` looks at can be a NIK or a phone number: up to
+    five consecutive groups of at least two digits each (a window with a one-digit group is
+    neither) holding at least 9 digits. Most runs in SVG paths and CSS fail this, and this
+    test is much cheaper than trying every window."""
+    for i in range(len(lengths)):
+        total = 0
+        for length in lengths[i:i + 5]:
+            if length < 2:
+                break
+            total += length
+            if total >= 9:
+                return True
+    return False
 
 
 def _window_at(text, groups, i, allow, plus, dates) -> tuple[Found, int] | None:
@@ -179,6 +229,11 @@ def _window_at(text, groups, i, allow, plus, dates) -> tuple[Found, int] | None:
                 start -= 1
             best_phone = (Found(start, b, "phone", digits), j + 1)
     return best_phone
+
+
+def _holds_known(digits: str, known: dict[int, set[str]]) -> bool:
+    return any(digits[k:k + length] in values
+               for length, values in known.items() for k in range(len(digits) - length + 1))
 
 
 def _known_in_run(text: str, groups: list[tuple[int, int]], known: dict[int, set[str]]) -> Iterator[Found]:

@@ -17,7 +17,9 @@ import zlib
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from sites.transparency.identifiers import JS_CONSTANTS, find_identifiers, mask_identifier, mask_phone
+from sites.transparency.identifiers import (
+    JS_CONSTANTS, find_identifiers, mask_identifier, mask_phone, may_hold_identifiers,
+)
 
 __all__ = ["Leak", "LeakScanner", "SKIPPED_SUFFIXES"]
 
@@ -77,7 +79,8 @@ class LeakScanner:
     def __init__(self, known_identifiers: Iterable[str] = (), *, allow: Iterable[str] = JS_CONSTANTS):
         self._known: dict[int, set[str]] = {}
         for value in known_identifiers:
-            digits = "".join(c for c in str(value) if c.isdigit())
+            value = str(value)
+            digits = value if value.isdigit() else "".join(c for c in value if c.isdigit())
             if len(digits) >= 8:
                 self._known.setdefault(len(digits), set()).add(digits)
         self._allow = frozenset(allow)
@@ -120,6 +123,8 @@ class LeakScanner:
     def _scan_text(self, name: str, data: bytes) -> list[Leak]:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             text = data.decode("utf-16", errors="replace")
+        elif not may_hold_identifiers(data):
+            return []
         else:
             # latin-1 maps each byte to one character, so offsets stay byte offsets.
             text = data.decode("latin-1")
