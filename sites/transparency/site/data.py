@@ -1,0 +1,180 @@
+"""Read the imported rows and keep only what the site may publish.
+
+This is the privacy boundary of the site: everything after :func:`load_site_data` works on
+:class:`PublishedRecipient` and :class:`CovidDay`, which cannot carry a NIK, KK number,
+street address, birth date or phone number, because they have no field for one. Names are
+masked (:func:`~sites.transparency.privacy.mask_name`); every other text that is published
+(RT, RW, program, periode, status) is scrubbed (:func:`~sites.transparency.privacy.scrub_text`)
+because the database is not trusted either: a row may have been written around the importer.
+The NIK and KK numbers are read only to tell the leak check what it must never find; they go
+into :attr:`SiteData.known_identifiers` and nowhere else.
+
+Places are published by their reference names (``commerce.places``), never as stored: a row
+whose kecamatan or kelurahan code is not in the reference data stops the build.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import Engine
+
+from commerce.db import make_engine
+from commerce.places import Kecamatan, Kelurahan, all_kecamatan
+from sites.transparency.identifiers import mask_identifier
+from sites.transparency.models import BansosRecipient, CovidDaily, DataImport
+from sites.transparency.privacy import mask_name, scrub_text
+
+__all__ = ["SiteData", "PublishedRecipient", "CovidDay", "SiteDataError", "load_site_data", "read_site_data",
+           "RecipientPublisher", "CITY_ZONE", "STATUS_LABELS"]
+
+CITY_ZONE = ZoneInfo("Asia/Makassar")
+STATUS_LABELS = {"diterima": "Diterima", "belum": "Belum diterima"}
+_STREAM = 5000
+
+
+class SiteDataError(ValueError):
+    """The database holds rows the site cannot publish (e.g. a place outside the reference data)."""
+
+
+class PublishedRecipient(NamedTuple):
+    """One recipient row as the public may see it."""
+
+    nama: str  # masked: "S*** A*****"
+    rt: str
+    rw: str
+    kelurahan_code: str
+    program: str
+    periode: str
+    status: str  # "diterima" | "belum" (or scrubbed text for anything else)
+    nilai: int
+
+
+class CovidDay(NamedTuple):
+    tanggal: date
+    kecamatan_code: str
+    konfirmasi: int
+    sembuh: int
+    meninggal: int
+    aktif: int
+    suspek: int
+
+
+class SiteData(NamedTuple):
+    as_of: date  # "data per tanggal": the day (WITA) of the latest import
+    covid: list[CovidDay]  # sorted by (tanggal, kecamatan)
+    recipients: dict[str, list[PublishedRecipient]]  # kelurahan code -> rows, sorted by name
+    known_identifiers: frozenset[str]  # every imported NIK and KK: for the leak check only
+
+    @property
+    def kecamatan(self) -> tuple[Kecamatan, ...]:
+        return all_kecamatan()
+
+    def kelurahan(self) -> list[Kelurahan]:
+        return [kel for kec in all_kecamatan() for kel in kec.kelurahan]
+
+    def recipient_count(self) -> int:
+        return sum(len(rows) for rows in self.recipients.values())
+
+
+def _places() -> tuple[dict[str, Kecamatan], dict[str, Kelurahan]]:
+    kecamatan = {kec.code: kec for kec in all_kecamatan()}
+    kelurahan = {kel.code: kel for kec in all_kecamatan() for kel in kec.kelurahan}
+    return kecamatan, kelurahan
+
+
+def _clean(value) -> str:
+    return scrub_text(str(value if value is not None else "").strip())
+
+
+def _unknown_place(kind: str, value) -> SiteDataError:
+    # The stored value may be anything (even a pasted identifier): show it masked.
+    shown = mask_identifier("".join(str(value or "")))
+    return SiteDataError(f"{kind} code {shown!r} in the database is not in Samarinda's reference data; "
+                         "fix or re-import the rows before building the site")
+
+
+class RecipientPublisher:
+    """Turns ``bansos_recipients`` rows into their public form, remembering what it did: a read
+    repeats the same names (one household, several periods) and the same few RT/RW, program,
+    period and status values many times, so each distinct value is masked or scrubbed once."""
+
+    def __init__(self, kelurahan: dict[str, Kelurahan]):
+        self._kelurahan = kelurahan
+        self._names: dict[str, str] = {}
+        self._rt_rw: dict[tuple, tuple[str, str]] = {}
+        self._labels: dict[tuple, tuple[str, str, str]] = {}
+
+    def __call__(self, nama, rt, rw, kelurahan_code, program, periode, status, nilai) -> PublishedRecipient:
+        if kelurahan_code not in self._kelurahan:
+            raise _unknown_place("kelurahan", kelurahan_code)
+        name = self._names.get(nama)
+        if name is None:
+            name = self._names[nama] = mask_name(scrub_text(nama))
+        rt_rw = self._rt_rw.get((rt, rw))
+        if rt_rw is None:
+            rt_rw = self._rt_rw[rt, rw] = (_clean(rt), _clean(rw))
+        labels = self._labels.get((program, periode, status))
+        if labels is None:
+            labels = self._labels[program, periode, status] = (_clean(program), _clean(periode), _clean(status).lower())
+        return _recipient((name, *rt_rw, kelurahan_code, *labels, int(nilai or 0)))
+
+
+_recipient = PublishedRecipient._make
+
+
+def published_recipient(row, kelurahan: dict[str, Kelurahan]) -> PublishedRecipient:
+    """The public form of one ``bansos_recipients`` row (a row mapping with its columns)."""
+    return RecipientPublisher(kelurahan)(row.nama, row.rt, row.rw, row.kelurahan_code, row.program, row.periode,
+                                         row.status, row.nilai)
+
+
+def read_site_data(conn: Connection, *, today: date | None = None) -> SiteData:
+    """Everything the site needs, from an open connection (one consistent read)."""
+    kecamatan, kelurahan = _places()
+    r = BansosRecipient
+    recipients: dict[str, list[PublishedRecipient]] = {code: [] for code in kelurahan}
+    known: set = set()  # every NIK and KK: what the leak check must never find
+    publish = RecipientPublisher(kelurahan)
+    # Core rows of just the columns needed, streamed: no ORM objects for 100,000 rows.
+    query = select(r.nama, r.rt, r.rw, r.kelurahan_code, r.program, r.periode, r.status, r.nilai, r.nik, r.no_kk)
+    for rows in conn.execution_options(yield_per=_STREAM).execute(query).partitions():
+        for nama, rt, rw, kelurahan_code, program, periode, status, nilai, nik, no_kk in rows:
+            published = publish(nama, rt, rw, kelurahan_code, program, periode, status, nilai)
+            recipients[kelurahan_code].append(published)
+            known.add(nik)
+            known.add(no_kk)
+    for rows in recipients.values():
+        rows.sort()  # by masked name, then RT, RW ...
+    known_identifiers = frozenset(value if isinstance(value, str) else str(value) for value in known)
+
+    c = CovidDaily
+    covid = []
+    query = select(c.tanggal, c.kecamatan_code, c.konfirmasi, c.sembuh, c.meninggal, c.aktif, c.suspek)
+    for row in conn.execute(query.order_by(c.tanggal, c.kecamatan_code)):
+        if row.kecamatan_code not in kecamatan:
+            raise _unknown_place("kecamatan", row.kecamatan_code)
+        covid.append(CovidDay(*row))
+
+    latest = conn.scalar(select(func.max(DataImport.imported_at)))
+    if latest is not None:
+        if latest.tzinfo is None:  # SQLite hands back naive UTC
+            latest = latest.replace(tzinfo=timezone.utc)
+        as_of = latest.astimezone(CITY_ZONE).date()
+    else:
+        as_of = today or datetime.now(CITY_ZONE).date()
+    return SiteData(as_of, covid, recipients, known_identifiers)
+
+
+def load_site_data(database: str | Engine, *, today: date | None = None) -> SiteData:
+    """:func:`read_site_data` from a database URL (``Settings().database_url``) or an engine."""
+    engine = make_engine(database) if isinstance(database, str) else database
+    try:
+        with engine.connect() as conn:
+            return read_site_data(conn, today=today)
+    finally:
+        if isinstance(database, str):
+            engine.dispose()
