@@ -41,11 +41,16 @@ def home():
     return render_template_string(HOME, links=LINKS)
 
 
+# Only product pictures are public. The same storage holds signed letters (by SHA-256), which
+# the verification page may name: they must never be one URL away.
+PUBLIC_MEDIA = ("products/",)
+
+
 @bp.get("/media/<path:key>")
 def media(key: str):
     """Local-folder storage served by the app (the demo); production serves S3 via a CDN."""
     storage = current_app.extensions["smartcity"].storage
-    if not isinstance(storage, LocalFolderStorage):
+    if not isinstance(storage, LocalFolderStorage) or ".." in key.split("/") or not key.startswith(PUBLIC_MEDIA):
         abort(404)
     response = send_from_directory(storage.root, key, max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -58,6 +58,16 @@ def test_upload_strips_exif_applies_rotation_and_makes_widths(api):
     assert detail["image"]["url"] == image["url"]
 
 
+def test_media_serves_product_pictures_only(api, app):
+    storage = app.extensions["smartcity"].storage
+    storage.put("signatures/ab/ab12.pdf", b"%PDF-1.7 surat", content_type="application/pdf")
+    storage.put("products/ab/ab12/160.webp", b"RIFF", content_type="image/webp")
+    assert api.call("GET", "/media/products/ab/ab12/160.webp").status_code == 200
+    for key in ("signatures/ab/ab12.pdf", "products/../signatures/ab/ab12.pdf"):
+        response = api.call("GET", f"/media/{key}")
+        assert response.status_code == 404 and b"surat" not in response.data, key
+
+
 def test_small_image_is_not_upscaled(api):
     token, store = api.seller_with_store()
     product = api.add_product(token, store["id"])
