@@ -59,7 +59,7 @@ def scrub_text(text: str | None) -> str:
     dashes) and every Indonesian phone number (08..., 62..., +62..., with separators) replaced
     by a placeholder. Meant for free text that goes on the public site."""
     text = str(text or "")
-    if len(text) < 9 or text.isalpha() or not any(c.isdigit() for c in text):
+    if len(text) < 9 or not any(c.isdigit() for c in text):
         return text  # no digits, or too few for the shortest phone number (9 digits)
     out = []
     last = 0

@@ -27,6 +27,7 @@ from commerce.places import Kecamatan, Kelurahan, all_kecamatan
 from sites.transparency.identifiers import mask_identifier
 from sites.transparency.models import BansosRecipient, CovidDaily, DataImport
 from sites.transparency.privacy import mask_name, scrub_text
+from sites.transparency.site.memo import Memo
 
 __all__ = ["SiteData", "PublishedRecipient", "CovidDay", "SiteDataError", "load_site_data", "read_site_data",
            "RecipientPublisher", "CITY_ZONE", "STATUS_LABELS"]
@@ -104,23 +105,16 @@ class RecipientPublisher:
 
     def __init__(self, kelurahan: dict[str, Kelurahan]):
         self._kelurahan = kelurahan
-        self._names: dict[str, str] = {}
-        self._rt_rw: dict[tuple, tuple[str, str]] = {}
-        self._labels: dict[tuple, tuple[str, str, str]] = {}
+        self._names: Memo[str, str] = Memo(lambda nama: mask_name(scrub_text(nama)))
+        self._rt_rw: Memo[tuple, tuple[str, str]] = Memo(lambda key: (_clean(key[0]), _clean(key[1])))
+        self._labels: Memo[tuple, tuple[str, str, str]] = Memo(
+            lambda key: (_clean(key[0]), _clean(key[1]), _clean(key[2]).lower()))
 
     def __call__(self, nama, rt, rw, kelurahan_code, program, periode, status, nilai) -> PublishedRecipient:
         if kelurahan_code not in self._kelurahan:
             raise _unknown_place("kelurahan", kelurahan_code)
-        name = self._names.get(nama)
-        if name is None:
-            name = self._names[nama] = mask_name(scrub_text(nama))
-        rt_rw = self._rt_rw.get((rt, rw))
-        if rt_rw is None:
-            rt_rw = self._rt_rw[rt, rw] = (_clean(rt), _clean(rw))
-        labels = self._labels.get((program, periode, status))
-        if labels is None:
-            labels = self._labels[program, periode, status] = (_clean(program), _clean(periode), _clean(status).lower())
-        return _recipient((name, *rt_rw, kelurahan_code, *labels, int(nilai or 0)))
+        return _recipient((self._names[nama], *self._rt_rw[rt, rw], kelurahan_code,
+                           *self._labels[program, periode, status], int(nilai or 0)))
 
 
 _recipient = PublishedRecipient._make

@@ -25,6 +25,7 @@ from pathlib import Path
 from commerce.places import Kelurahan
 from sites.transparency.site.charts import format_month
 from sites.transparency.site.data import STATUS_LABELS, PublishedRecipient
+from sites.transparency.site.memo import Memo
 
 __all__ = ["lookup_path", "lookup_document", "write_lookup"]
 
@@ -38,16 +39,11 @@ def lookup_path(kel: Kelurahan) -> str:
 def lookup_document(kel: Kelurahan, rows: list[PublishedRecipient], *, as_of: str) -> dict:
     periods: dict[tuple[str, str], int] = {}
     statuses: dict[str, int] = {status: i for i, status in enumerate(STATUS_LABELS)}
-    rt_rw: dict[tuple[str, str], str] = {}
-    entries = []
-    for nama, rt, rw, _, program, periode, status, _ in rows:
-        place = rt_rw.get((rt, rw))
-        if place is None:
-            place = rt_rw[rt, rw] = f"{rt}/{rw}"
-        period = periods.get((program, periode))
-        if period is None:
-            period = periods[program, periode] = len(periods)
-        entries.append((nama, place, period, statuses.setdefault(status, len(statuses))))
+    rt_rw: Memo[tuple[str, str], str] = Memo(lambda key: "/".join(key))
+    period_of: Memo[tuple[str, str], int] = Memo(lambda key: periods.setdefault(key, len(periods)))
+    status_of: Memo[str, int] = Memo(lambda status: statuses.setdefault(status, len(statuses)))
+    entries = [(nama, rt_rw[rt, rw], period_of[program, periode], status_of[status])
+               for nama, rt, rw, _, program, periode, status, _ in rows]
     return {"v": VERSION, "kelurahan": kel.name, "data_per": as_of,
             "periode": [f"{program}|{format_month(periode)}" for program, periode in periods],
             "status": [STATUS_LABELS.get(status, status) for status in statuses],

@@ -15,6 +15,7 @@ from pathlib import Path
 from commerce.places import Kelurahan
 from sites.transparency.site.aggregates import BansosSums, CovidSeries
 from sites.transparency.site.data import SiteData
+from sites.transparency.site.memo import Memo
 
 __all__ = ["COVID_CSV", "CITY_CSV", "SUMMARY_CSV", "DATAPACKAGE", "recipients_csv_path", "write_open_data",
            "LICENSE"]
@@ -72,21 +73,12 @@ def _recipients_csv(kel: Kelurahan, kecamatan: str, rows) -> bytes:
         writer.writerow(fields)
         return out.getvalue()[:-2]
 
-    names: dict[str, str] = {}
-    rt_rw: dict[tuple[str, str], str] = {}
-    labels: dict[tuple[str, str, str], str] = {}
+    names: Memo[str, str] = Memo(lambda nama: encoded([nama, ""])[:-1])  # as a cell: quoted if it must be
+    places: Memo[tuple[str, str], str] = Memo(lambda rt_rw: encoded([*rt_rw, kel.name, kecamatan]))
+    labels: Memo[tuple[str, str, str], str] = Memo(lambda key: encoded(list(key)))
     lines = [encoded([name for name, _, _ in RECIPIENT_FIELDS])]
-    for nama, rt, rw, _, program, periode, status, _ in rows:
-        name = names.get(nama)
-        if name is None:
-            name = names[nama] = encoded([nama, ""])[:-1]  # as a cell: quoted if it must be
-        place = rt_rw.get((rt, rw))
-        if place is None:
-            place = rt_rw[rt, rw] = encoded([rt, rw, kel.name, kecamatan])
-        label = labels.get((program, periode, status))
-        if label is None:
-            label = labels[program, periode, status] = encoded([program, periode, status])
-        lines.append(f"{name},{place},{label}")
+    lines += [f"{names[nama]},{places[rt, rw]},{labels[program, periode, status]}"
+              for nama, rt, rw, _, program, periode, status, _ in rows]
     lines.append("")
     return "\r\n".join(lines).encode("utf-8")
 
