@@ -27,6 +27,7 @@ from sites.transparency.models import TransparencyBase
 from sites.transparency.migrate import upgrade as upgrade_transparency
 from signer.migrate import upgrade as upgrade_signer
 from signer.models import SignerBase
+from tests.browser import chromium  # noqa: F401  (one browser for the session, shared by every module)
 from tests.helpers import ApiClient
 
 # Argon2 at production cost makes every registration ~50 ms; the tests check behaviour, and

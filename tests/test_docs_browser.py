@@ -11,7 +11,7 @@ import pytest
 from sites.publish import publish
 from sites.registry import build_site
 from sites.storage import open_storage
-from tests.browser import chromium, serve_app  # noqa: F401  (fixture)
+from tests.browser import serve_app
 
 pytestmark = pytest.mark.slow
 

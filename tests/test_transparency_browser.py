@@ -6,9 +6,6 @@ no request leaves for another host."""
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
-import threading
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -22,7 +19,7 @@ from sites.storage import open_storage
 from sites.transparency.importer import import_file
 from sites.transparency.leaks import LeakScanner
 from sites.transparency.site import build_covid_site
-from tests.browser import ARGS, CHROMIUM, serve_app
+from tests.browser import serve_app
 from tests.transparency_data import BANSOS_COLUMNS, COVID_COLUMNS, bansos_rows, covid_rows, date_range, write_csv
 
 pytestmark = pytest.mark.slow
@@ -55,51 +52,8 @@ def covid_server(make_app, database_url, tmp_path):
     stop()
 
 
-@pytest.fixture
-def in_browser(tmp_path, monkeypatch):
-    """Run ``scenario(browser)`` with Chromium driven from a thread of its own.
-
-    Playwright's sync API allows one instance per thread, and the session-scoped ``chromium``
-    fixture that another test module imports from tests/browser.py may already hold this one.
-    """
-    from tests.conftest import missing_component
-
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if not executable:
-        missing_component("Chromium: Debian package 'chromium' is not installed (make test installs it as root)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing_component("Playwright: PyPI package 'playwright' is not installed")
-    for name, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache")):
-        monkeypatch.setenv(name, str(tmp_path / "chromium-home" / sub))
-
-    def run(scenario):
-        failure = []
-
-        def target():
-            try:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
-                    try:
-                        scenario(browser)
-                    finally:
-                        browser.close()
-            except BaseException as error:  # re-raised in the test's thread
-                failure.append(error)
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "the browser scenario did not finish in 120 s"
-        if failure:
-            raise failure[0]
-
-    return run
-
-
-def test_a_citizen_finds_a_masked_name_and_nothing_personal_reaches_the_browser(in_browser, covid_server):
-    in_browser(lambda browser: citizen_looks_up_a_name(browser, *covid_server))
+def test_a_citizen_finds_a_masked_name_and_nothing_personal_reaches_the_browser(chromium, covid_server):
+    citizen_looks_up_a_name(chromium, *covid_server)
 
 
 def citizen_looks_up_a_name(browser, base, identifiers):
