@@ -28,6 +28,7 @@ a{color:#0b5}</style></head><body>
 LINKS = [
     ("/docs/", "Dokumentasi program Samarinda Smart City"),
     ("/covid/", "Transparansi COVID-19 dan bansos"),
+    ("/verify", "Periksa tanda tangan elektronik surat Pemerintah Kota Samarinda"),
     ("/api/docs", "Dokumentasi API interaktif (Swagger UI)"),
     ("/api/v1/openapi.json", "Dokumen OpenAPI 3.1"),
     ("/api/v1/products", "Behambinan: daftar produk (JSON)"),
