@@ -355,3 +355,46 @@ def test_number_lists_in_theme_css_are_not_phones_but_a_dotted_phone_is():
     scanner = LeakScanner()
     assert scanner.scan_bytes("main.css", b"m1.5 0c0 .066.026.13.073.177l6.25 6.25a.25.25 0 0 0") == []
     assert [leak.kind for leak in scanner.scan_bytes("page.html", b"Telp.0541-741235, HP .081234567890")] == ["phone", "phone"]
+
+
+# -- the worker process ----------------------------------------------------------------------
+
+def test_the_build_with_a_worker_process_gives_the_same_bytes_as_in_process(city, tmp_path):
+    # Two CPUs: a worker reads the rows and writes the lookup files and lists while the main
+    # process renders; one CPU: all in-process. Same bytes either way, and on every rebuild.
+    parallel = build_covid_site(tmp_path / "par", database=city.url, parallel=True)
+    serial = build_covid_site(tmp_path / "ser", database=city.url, parallel=False)
+    assert list(all_bytes(tmp_path / "par")) == list(all_bytes(tmp_path / "ser"))
+    assert parallel.timings.keys() >= {"wait_recipient_files"} and "recipient_files" in serial.timings
+    assert (parallel.recipients, parallel.largest_lookup_gz, parallel.files) == \
+        (serial.recipients, serial.largest_lookup_gz, serial.files)
+    again = build_covid_site(tmp_path / "par", database=city.url, parallel=True)
+    assert again.files == parallel.files and not list(tmp_path.glob(".*.staging*"))
+
+
+def test_a_failing_worker_fails_the_build_with_a_clear_error(city, tmp_path, monkeypatch):
+    from sites.transparency.site import recipient_files
+
+    out = tmp_path / "site"
+    build_covid_site(out, database=city.url, parallel=True)
+    good = (out / "index.html").read_bytes()
+
+    def broken(database):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(recipient_files, "load_recipients", broken)  # the forked worker inherits it
+    with pytest.raises(SiteBuildError, match="recipient lists: OSError: disk full"):
+        build_covid_site(out, database=city.url, parallel=True)
+    assert (out / "index.html").read_bytes() == good and not list(tmp_path.glob(".site.staging*"))
+
+
+def test_a_leak_in_a_lookup_file_written_by_the_worker_fails_the_build(city, tmp_path, monkeypatch):
+    from sites.transparency.site import recipient_files
+
+    original = recipient_files.lookup_bytes
+    monkeypatch.setattr(recipient_files, "lookup_bytes",
+                        lambda kel, rows, as_of: original(kel, rows, as_of=as_of) + gzip.compress(PLANTED_NIK.encode()))
+    with pytest.raises(SiteLeakError) as caught:
+        build_covid_site(tmp_path / "site", database=city.url, parallel=True)
+    assert {leak.file.split("/")[1] for leak in caught.value.leaks} == {"cari"}
+    assert len(caught.value.leaks) == 59 and not (tmp_path / "site").exists()

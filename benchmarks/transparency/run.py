@@ -3,7 +3,9 @@
 Imports synthetic data through the real importer (100,000 bansos recipients over the 59
 kelurahan, 1,000 days of COVID-19 figures for the 10 kecamatan), then measures in one run:
 
-- the full build (``build_covid_site``: read, generate, MkDocs, leak check), median of N;
+- the full build (``build_covid_site``: read, generate, MkDocs, leak check; the recipient
+  files in a worker process when there are two CPUs), median of N, wall and CPU time; the
+  target is judged on wall time;
 - two references, interleaved with the full builds: the **strict** one, which the target is
   judged against (the same site, the same 74 pages, with no recipient or COVID-19 data at all:
   titles only, empty lookup files and open data), and the **lenient** one (the same data with
@@ -15,7 +17,7 @@ kelurahan, 1,000 days of COVID-19 figures for the 10 kecamatan), then measures i
   the page of the largest kelurahan: time from the input event to the next frame, per query.
 
 Usage: .venv/bin/python benchmarks/transparency/run.py [--recipients 100000] [--days 1000]
-       [--repeat 3] [--database-url URL]   (default: a fresh SQLite file in a temp folder)
+       [--repeat 3] [--database-url URL] [--in-process]   (default: a fresh SQLite file in a temp folder)
 Results: printed, and written to benchmarks/transparency/results/latest.json.
 """
 
@@ -44,6 +46,7 @@ from sites.transparency.importer import import_file  # noqa: E402
 from sites.transparency.migrate import upgrade as upgrade_transparency  # noqa: E402
 from sites.transparency.site.build import build_covid_site  # noqa: E402
 from sites.transparency.site.data import SiteData, load_site_data  # noqa: E402
+from sites.transparency.site.recipient_files import usable_cpus  # noqa: E402
 
 QUERIES = ["s", "siti", "siti a", "muhammad", "nur", "h", "rahmawati s", "hj. s", "xq"]
 MAX_IMPORT = 1024 * 1024 * 1024
@@ -60,12 +63,19 @@ def import_csv(sessions, kind: str, path: Path) -> float:
     return time.monotonic() - started
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the build's worker process)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed_build(out: Path, **kw):
-    """(wall seconds, CPU seconds of this process, result): the build runs in-process, so its
-    CPU time is what it costs even when other jobs share the machine."""
-    started, cpu = time.monotonic(), time.process_time()
+    """(wall seconds, CPU seconds, result). Wall time is what the target is judged on (what a
+    person waiting for the build experiences); CPU time, of this process and the build's
+    worker process together, is what it costs the machine."""
+    started, cpu = time.monotonic(), _cpu_seconds()
     result = build_covid_site(out, **kw)
-    return time.monotonic() - started, time.process_time() - cpu, result
+    return time.monotonic() - started, _cpu_seconds() - cpu, result
 
 
 def lookup_in_chromium(site_dir: Path, slug: str, tmp: Path, rounds: int = 5) -> dict:
@@ -139,6 +149,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--in-process", action="store_true",
+                        help="build without the worker process (as on a one-CPU machine)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-transparency-") as scratch:
@@ -169,18 +181,19 @@ def main() -> None:
         # site; the strict reference (the same pages with no data at all: what the target is
         # judged against); and the lenient one (the same data, the pages cut to their titles,
         # lookup files and open data still written and scanned).
+        parallel = False if args.in_process else None  # None: the build's own choice (2+ CPUs: a worker)
         runs: dict[str, list[tuple[float, float]]] = {"full": [], "strict": [], "lenient": []}
         for i in range(args.repeat):
-            runs["lenient"].append(timed_build(tmp / "ref", database=url, empty_pages=True)[:2])
+            runs["lenient"].append(timed_build(tmp / "ref", database=url, empty_pages=True, parallel=parallel)[:2])
             runs["strict"].append(timed_build(tmp / "frame", data=empty, empty_pages=True)[:2])
-            wall, cpu, result = timed_build(out, database=url, work_dir=tmp / f"docs-full-{i}")
+            wall, cpu, result = timed_build(out, database=url, work_dir=tmp / f"docs-full-{i}", parallel=parallel)
             runs["full"].append((wall, cpu))
             log(f"  round {i + 1}: " + ", ".join(f"{k} {v[-1][0]:.2f} s (cpu {v[-1][1]:.2f} s)" for k, v in runs.items())
                 + f"; full steps {result.timings}")
         median = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
 
         log("rebuild after one kelurahan changed ...")
-        build_covid_site(out, database=url, work_dir=work)  # the docs folder a rebuild reuses
+        build_covid_site(out, database=url, work_dir=work, parallel=parallel)  # the docs folder a rebuild reuses
         program, periode, _ = PROGRAM_PERIODS[0]
         changed = []
         for row in demo_bansos_rows(args.recipients):
@@ -190,7 +203,7 @@ def main() -> None:
                 row["status"] = "belum" if row["status"] == "diterima" else "diterima"
             changed.append(row)
         reimport_s = import_csv(sessions, "bansos", write_rows(tmp / "period.csv", changed, BANSOS_COLUMNS))
-        rebuild_s, rebuild_cpu, rebuilt = timed_build(out, database=url, work_dir=work)
+        rebuild_s, rebuild_cpu, rebuilt = timed_build(out, database=url, work_dir=work, parallel=parallel)
         log(f"  re-import of {program} {periode} ({len(changed):,} rows) {reimport_s:.1f} s, rebuild {rebuild_s:.2f} s, "
             f"lookup files rewritten: {rebuilt.lookup_files_changed}")
         engine.dispose()
@@ -198,6 +211,8 @@ def main() -> None:
         figures = {
             "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "database": url.split(":", 1)[0],
+            "cpus": usable_cpus(), "worker_process": not args.in_process and usable_cpus() >= 2,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "recipients": result.recipients, "covid_days": result.covid_days, "pages": result.pages,
             "files": result.files, "site_mb": round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1),
             "import_s": round(import_s, 1),
@@ -209,8 +224,13 @@ def main() -> None:
             "lenient_reference_build_cpu_s": round(median["lenient"][1], 2),
             "full_vs_strict": round(median["full"][0] / median["strict"][0], 2),
             "full_vs_strict_cpu": round(median["full"][1] / median["strict"][1], 2),
+            # Each round's full build against the strict reference of the same round (same load).
+            "full_vs_strict_per_round": [round(f[0] / r[0], 2) for f, r in zip(runs["full"], runs["strict"])],
+            "full_vs_strict_within_rounds_median": round(statistics.median(
+                f[0] / r[0] for f, r in zip(runs["full"], runs["strict"])), 2),
             "full_vs_lenient": round(median["full"][0] / median["lenient"][0], 2),
             "full_vs_lenient_cpu": round(median["full"][1] / median["lenient"][1], 2),
+            "data_cost_s": round(median["full"][0] - median["strict"][0], 2),
             "data_cost_cpu_s": round(median["full"][1] - median["strict"][1], 2),
             "runs": {k: [[round(w, 2), round(c, 2)] for w, c in v] for k, v in runs.items()},
             "rebuild_one_kelurahan_s": round(rebuild_s, 2), "rebuild_one_kelurahan_cpu_s": round(rebuild_cpu, 2), "rebuild_lookup_files_rewritten": rebuilt.lookup_files_changed,
@@ -227,11 +247,14 @@ def main() -> None:
     (results / "latest.json").write_text(json.dumps(figures, indent=2))
     log(json.dumps(figures, indent=2))
     lookup = figures.get("lookup", {})
-    log(f"\nfull build {figures['full_build_s']} s (cpu {figures['full_build_cpu_s']}) vs strict reference "
-        f"{figures['strict_reference_build_s']} s (cpu {figures['strict_reference_build_cpu_s']}) = "
-        f"{figures['full_vs_strict']}x wall, {figures['full_vs_strict_cpu']}x cpu (target <= 2x; the data costs "
-        f"{figures['data_cost_cpu_s']} s cpu); lenient reference cpu {figures['lenient_reference_build_cpu_s']} s = "
-        f"{figures['full_vs_lenient_cpu']}x cpu; "
+    log(f"\nfull build {figures['full_build_s']} s wall (cpu {figures['full_build_cpu_s']}) vs strict reference "
+        f"{figures['strict_reference_build_s']} s wall (cpu {figures['strict_reference_build_cpu_s']}) = "
+        f"{figures['full_vs_strict']}x wall (target <= 2x; per round {figures['full_vs_strict_per_round']}), "
+        f"{figures['full_vs_strict_cpu']}x cpu; the data costs "
+        f"{figures['data_cost_s']} s wall, {figures['data_cost_cpu_s']} s cpu; lenient reference "
+        f"{figures['lenient_reference_build_s']} s wall = {figures['full_vs_lenient']}x wall; "
+        f"rebuild after one kelurahan changed {figures['rebuild_one_kelurahan_s']} s wall "
+        f"({figures['rebuild_lookup_files_rewritten']} lookup file rewritten); "
         f"largest lookup file {figures['largest_lookup_gz_kb']} KB gz (target <= 30); lookup search median "
         f"{lookup.get('search_median_ms')} ms, max {lookup.get('search_max_ms')} ms; to next frame median "
         f"{lookup.get('frame_median_ms')} ms, max {lookup.get('frame_max_ms')} ms (target <= 50)")

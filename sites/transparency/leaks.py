@@ -140,8 +140,13 @@ class LeakScanner:
     def scan_tree(self, root: str | Path) -> list[Leak]:
         """Leaks in every file under ``root`` (a built site), in path order."""
         root = Path(root)
+        return self.scan_files(root, sorted(p for p in root.rglob("*") if p.is_file()))
+
+    def scan_files(self, root: str | Path, paths: Iterable[Path]) -> list[Leak]:
+        """Leaks in ``paths``, files under ``root`` (reports name them relative to it)."""
+        root = Path(root)
         leaks: list[Leak] = []
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        for path in paths:
             if path.suffix.lower() in SKIPPED_SUFFIXES:
                 continue
             name = path.relative_to(root).as_posix()

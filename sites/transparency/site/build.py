@@ -2,10 +2,13 @@
 site that leaks.
 
 Steps, each timed in the result: read the database (:mod:`.data`, the privacy boundary),
-sum (:mod:`.aggregates`), write a docs folder of generated Markdown, assets, lookup files and
-open data, render it with MkDocs, then scan every byte of the rendered site with
-:class:`~sites.transparency.leaks.LeakScanner`, told every imported NIK and KK. The site is
-rendered into a staging folder next to ``out_dir`` and moved into place only when the scan
+sum (:mod:`.aggregates`), write a docs folder of generated Markdown, assets and aggregated
+open data, render it with MkDocs, move in the lookup files and masked lists per kelurahan
+(:mod:`.recipient_files`, written in a second process while MkDocs runs when there is a second
+CPU), then scan every byte of the staging site with
+:class:`~sites.transparency.leaks.LeakScanner`, told every imported NIK and KK (split between
+the two processes by size). The site is rendered into a staging folder next to ``out_dir``
+and moved into place only when the scan
 found nothing, so a leaking build never replaces the last good one and is never published:
 :class:`SiteLeakError` names each finding by file, line and kind, masked.
 """
@@ -29,9 +32,12 @@ from sites.transparency.leaks import Leak, LeakScanner
 from sites.transparency.site import pages as site_pages
 from sites.transparency.site.aggregates import bansos_sums, covid_series
 from sites.transparency.site.charts import format_date
-from sites.transparency.site.data import SiteData, SiteDataError, load_site_data
-from sites.transparency.site.lookup import write_lookup
+from sites.transparency.site.data import SiteData, SiteDataError, load_site_data, load_site_figures
 from sites.transparency.site.opendata import write_open_data
+from sites.transparency.site.recipient_files import (
+    LIST_DIRS, RecipientFilesError, RecipientFilesJob, create_list_files, start_recipient_files, usable_cpus,
+    write_recipient_files,
+)
 
 __all__ = ["build_covid_site", "CovidBuildResult", "SiteBuildError", "SiteLeakError", "CONFIG_FILE",
            "write_sources"]
@@ -99,18 +105,11 @@ def _restore_blocks(site_dir: Path, docs_dir: Path) -> None:
             page.write_text(_MARKER.sub(lambda m: blocks[m.group(1)], html), encoding="utf-8")
 
 
-class Sources(NamedTuple):
-    pages: int
-    largest_lookup_gz: int
-    lookup_files_changed: int
-
-
-def write_sources(docs_dir: Path, data: SiteData, *, site_url: str | None = None, empty_pages: bool = False) -> Sources:
-    """Write everything MkDocs renders or copies into ``docs_dir`` (assets, pages, data files).
-
-    Unchanged data files are not rewritten. ``empty_pages`` keeps only each page's title (the
-    benchmark's reference build).
-    """
+def write_sources(docs_dir: Path, data: SiteData, *, site_url: str | None = None, empty_pages: bool = False) -> int:
+    """Write what MkDocs renders or copies into ``docs_dir`` (assets, pages, aggregated open
+    data); returns the number of pages. The per-recipient files are :mod:`.recipient_files`'
+    job. Unchanged data files are not rewritten. ``empty_pages`` keeps only each page's title
+    (the benchmark's reference build)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ASSETS, docs_dir / "assets", dirs_exist_ok=True)
     covid, bansos = covid_series(data), bansos_sums(data)
@@ -121,17 +120,13 @@ def write_sources(docs_dir: Path, data: SiteData, *, site_url: str | None = None
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_lift_blocks(markdown, blocks), encoding="utf-8")
     (docs_dir / BLOCKS_FILE).write_text(json.dumps(blocks), encoding="utf-8")
-    largest, changed = 0, 0
-    for kel in data.kelurahan():
-        size, did_change = write_lookup(docs_dir, kel, data.recipients.get(kel.code, []), as_of=data.as_of.isoformat())
-        largest, changed = max(largest, size), changed + did_change
     write_open_data(docs_dir, data, covid, bansos, site_url=site_url)
-    return Sources(len(generated), largest, changed)
+    return len(generated)
 
 
 def build_covid_site(out_dir: Path, *, database: str | Engine | None = None, data: SiteData | None = None,
                      site_url: str | None = None, work_dir: Path | None = None,
-                     empty_pages: bool = False) -> CovidBuildResult:
+                     empty_pages: bool = False, parallel: bool | None = None) -> CovidBuildResult:
     """Build the site from ``database`` (a URL such as ``Settings().database_url``, or an
     engine), or from already loaded ``data``, into ``out_dir``.
 
@@ -139,10 +134,21 @@ def build_covid_site(out_dir: Path, *, database: str | Engine | None = None, dat
     not rewritten); by default it is a temporary folder. Raises :class:`SiteLeakError` when the
     leak check finds anything and :class:`SiteBuildError` for any other failure; in both cases
     ``out_dir`` is left as it was.
+
+    From a database URL, with two or more CPUs (or ``parallel=True``), a worker process reads
+    the recipient rows and writes and leak-checks the lookup files and masked lists while this
+    one sums by SQL, generates the pages and runs MkDocs (:mod:`.recipient_files`); otherwise
+    (one CPU, an engine, loaded ``data``, ``parallel=False``) the same job runs in-process. Both
+    give the same bytes.
     """
+    if data is None and database is None:
+        raise ValueError("build_covid_site needs a database or data")
+    if parallel is None:
+        parallel = usable_cpus() >= 2
+    parallel = parallel and data is None and isinstance(database, str)
     with _gc_paused():
-        return _build(out_dir, database=database, data=data, site_url=site_url, work_dir=work_dir,
-                      empty_pages=empty_pages)
+        return _build(Path(out_dir).resolve(), database=database, data=data, site_url=site_url,
+                      work_dir=work_dir, empty_pages=empty_pages, parallel=parallel)
 
 
 @contextmanager
@@ -160,48 +166,63 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(out_dir: Path, *, database, data, site_url, work_dir, empty_pages) -> CovidBuildResult:
+def _build(out_dir: Path, *, database, data, site_url, work_dir, empty_pages, parallel) -> CovidBuildResult:
     started = time.monotonic()
     timings: dict[str, float] = {}
-    out_dir = Path(out_dir).resolve()
 
     def step(name: str, since: float) -> float:
         now = time.monotonic()
         timings[name] = round(now - since, 3)
         return now
 
-    if data is None:
-        if database is None:
-            raise ValueError("build_covid_site needs a database or data")
-        try:
-            data = load_site_data(database)
-        except SiteDataError as error:
-            raise SiteBuildError(f"covid site build failed: {error}") from error
-    mark = step("read", started)
-
-    with _docs_folder(work_dir) as docs_dir:
-        sources = write_sources(docs_dir, data, site_url=site_url, empty_pages=empty_pages)
-        mark = step("generate", mark)
-        staging = out_dir.with_name(f".{out_dir.name}.staging")
+    staging = out_dir.with_name(f".{out_dir.name}.staging")
+    lists_dir = out_dir.with_name(f".{out_dir.name}.staging-lists")  # the recipient files, until moved in
+    for folder in (staging, lists_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+    job: RecipientFilesJob | None = None
+    try:
+        with _docs_folder(work_dir) as docs_dir:
+            try:
+                if parallel:  # first, so that the worker's read overlaps this one's
+                    job = start_recipient_files(database, docs_dir, lists_dir)
+                    create_list_files(docs_dir)
+                try:
+                    if data is None:
+                        data = (load_site_figures if parallel else load_site_data)(database)
+                except SiteDataError as error:
+                    raise SiteBuildError(f"covid site build failed: {error}") from error
+                mark = step("read", started)
+                if job is None:
+                    lists = write_recipient_files(docs_dir, lists_dir, data.recipients, as_of=data.as_of.isoformat(),
+                                                  known_identifiers=data.known_identifiers)
+                    mark = step("recipient_files", mark)
+                write_sources(docs_dir, data, site_url=site_url, empty_pages=empty_pages)
+                mark = step("generate", mark)
+                warnings = _render(docs_dir, staging, data, site_url)
+                mark = step("mkdocs", mark)
+                if job is not None:
+                    lists = _wait_for(job.result)
+                    mark = step("wait_recipient_files", mark)  # what the worker took beyond MkDocs
+            except BaseException:
+                if job is not None:  # the worker may still write into the docs folder that goes now
+                    job.close()
+                raise
+        if job is not None and (lists.snapshot, lists.as_of) != (data.snapshot, data.as_of.isoformat()):
+            raise SiteBuildError("covid site build failed: the data changed while the site was built "
+                                 "(an import ran); build again")
+        _move_lists_in(lists_dir, staging)
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        leaks = _scan(staging, files, LeakScanner(lists.known_identifiers), job)
+        mark = step("leak_check", mark)
+        if leaks:
+            raise SiteLeakError(sorted(leaks))
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        overrides = {"docs_dir": str(docs_dir), "site_dir": str(staging),
-                     "extra": {"generator": False, "data_per": format_date(data.as_of)}}
-        if site_url:
-            overrides["site_url"] = site_url
-        try:
-            warnings = run_mkdocs(CONFIG_FILE, **overrides)
-        except MkDocsBuildFailed as error:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise SiteBuildError(f"covid site build failed: {error}") from error
-        _restore_blocks(staging, docs_dir)
-        mark = step("mkdocs", mark)
-
-    scanned = sum(1 for p in staging.rglob("*") if p.is_file())
-    leaks = LeakScanner(data.known_identifiers).scan_tree(staging)
-    mark = step("leak_check", mark)
-    if leaks:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SiteLeakError(leaks)
+        raise
+    finally:
+        if job is not None:
+            job.close()  # after a failure: waits for the worker to stop writing before its folder goes
+        shutil.rmtree(lists_dir, ignore_errors=True)
 
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -210,16 +231,61 @@ def _build(out_dir: Path, *, database, data, site_url, work_dir, empty_pages) ->
     return CovidBuildResult(
         site_dir=out_dir,
         pages=sum(1 for p in out_dir.rglob("*.html") if p.name != "404.html"),
-        files=scanned,
-        recipients=data.recipient_count(),
+        files=len(files),
+        recipients=lists.recipients,
         covid_days=len({day.tanggal for day in data.covid}),
-        largest_lookup_gz=sources.largest_lookup_gz,
-        lookup_files_changed=sources.lookup_files_changed,
-        scanned_files=scanned,
+        largest_lookup_gz=lists.largest_lookup_gz,
+        lookup_files_changed=lists.lookup_files_changed,
+        scanned_files=len(files),
         warnings=warnings,
         timings=timings,
         seconds=time.monotonic() - started,
     )
+
+
+def _render(docs_dir: Path, staging: Path, data: SiteData, site_url: str | None) -> tuple[str, ...]:
+    overrides = {"docs_dir": str(docs_dir), "site_dir": str(staging),
+                 "extra": {"generator": False, "data_per": format_date(data.as_of)}}
+    if site_url:
+        overrides["site_url"] = site_url
+    try:
+        warnings = run_mkdocs(CONFIG_FILE, **overrides)
+    except MkDocsBuildFailed as error:
+        raise SiteBuildError(f"covid site build failed: {error}") from error
+    _restore_blocks(staging, docs_dir)
+    return warnings
+
+
+def _scan(staging: Path, files: list[Path], scanner: LeakScanner, job: RecipientFilesJob | None) -> list[Leak]:
+    """The leak check of every file of the staging site; with a worker, each scans about half the bytes."""
+    if job is None:
+        return scanner.scan_files(staging, files)
+    shares: tuple[list[Path], list[Path]] = ([], [])
+    sizes = [0, 0]
+    for size, path in sorted(((p.stat().st_size, p) for p in files), reverse=True):
+        lighter = 0 if sizes[0] <= sizes[1] else 1
+        shares[lighter].append(path)
+        sizes[lighter] += size
+    theirs = job.scan(staging, shares[1])
+    return scanner.scan_files(staging, shares[0]) + _wait_for(theirs)
+
+
+def _wait_for(result):
+    try:
+        return result()
+    except SiteDataError as error:
+        raise SiteBuildError(f"covid site build failed: {error}") from None
+    except RecipientFilesError as error:
+        raise SiteBuildError(f"covid site build failed while writing the recipient lists: {error}") from None
+
+
+def _move_lists_in(lists_dir: Path, staging: Path) -> None:
+    for folder in LIST_DIRS:
+        target = staging / folder
+        if target.exists():  # MkDocs must not have copied them (exclude_docs)
+            raise SiteBuildError(f"covid site build failed: {folder} was written twice")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (lists_dir / folder).rename(target)
 
 
 @contextmanager

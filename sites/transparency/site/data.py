@@ -30,7 +30,8 @@ from sites.transparency.privacy import mask_name, scrub_text
 from sites.transparency.site.memo import Memo
 
 __all__ = ["SiteData", "PublishedRecipient", "CovidDay", "SiteDataError", "load_site_data", "read_site_data",
-           "RecipientPublisher", "CITY_ZONE", "STATUS_LABELS"]
+           "load_site_figures", "load_recipients", "Recipients", "as_of_date", "RecipientPublisher", "BansosGroups",
+           "CITY_ZONE", "STATUS_LABELS"]
 
 CITY_ZONE = ZoneInfo("Asia/Makassar")
 STATUS_LABELS = {"diterima": "Diterima", "belum": "Belum diterima"}
@@ -64,11 +65,19 @@ class CovidDay(NamedTuple):
     suspek: int
 
 
+# (kelurahan code, program, periode, status), all published (scrubbed) -> [rows, rupiah]
+BansosGroups = dict[tuple[str, str, str, str], list[int]]
+
+
 class SiteData(NamedTuple):
     as_of: date  # "data per tanggal": the day (WITA) of the latest import
     covid: list[CovidDay]  # sorted by (tanggal, kecamatan)
     recipients: dict[str, list[PublishedRecipient]]  # kelurahan code -> rows, sorted by name
     known_identifiers: frozenset[str]  # every imported NIK and KK: for the leak check only
+    # Set instead of ``recipients`` when the rows are read and published by another process
+    # (see :mod:`.recipient_files`): the pages need only these sums, read by SQL.
+    bansos_groups: BansosGroups | None = None
+    snapshot: tuple = ()  # (latest import time, recipient rows): both processes must read the same data
 
     @property
     def kecamatan(self) -> tuple[Kecamatan, ...]:
@@ -78,6 +87,8 @@ class SiteData(NamedTuple):
         return [kel for kec in all_kecamatan() for kel in kec.kelurahan]
 
     def recipient_count(self) -> int:
+        if self.bansos_groups is not None:
+            return sum(count for count, _ in self.bansos_groups.values())
         return sum(len(rows) for rows in self.recipients.values())
 
 
@@ -107,14 +118,14 @@ class RecipientPublisher:
         self._kelurahan = kelurahan
         self._names: Memo[str, str] = Memo(lambda nama: mask_name(scrub_text(nama)))
         self._rt_rw: Memo[tuple, tuple[str, str]] = Memo(lambda key: (_clean(key[0]), _clean(key[1])))
-        self._labels: Memo[tuple, tuple[str, str, str]] = Memo(
+        self.labels: Memo[tuple, tuple[str, str, str]] = Memo(
             lambda key: (_clean(key[0]), _clean(key[1]), _clean(key[2]).lower()))
 
     def __call__(self, nama, rt, rw, kelurahan_code, program, periode, status, nilai) -> PublishedRecipient:
         if kelurahan_code not in self._kelurahan:
             raise _unknown_place("kelurahan", kelurahan_code)
         return _recipient((self._names[nama], *self._rt_rw[rt, rw], kelurahan_code,
-                           *self._labels[program, periode, status], int(nilai or 0)))
+                           *self.labels[program, periode, status], int(nilai or 0)))
 
 
 _recipient = PublishedRecipient._make
@@ -126,9 +137,14 @@ def published_recipient(row, kelurahan: dict[str, Kelurahan]) -> PublishedRecipi
                                          row.status, row.nilai)
 
 
-def read_site_data(conn: Connection, *, today: date | None = None) -> SiteData:
-    """Everything the site needs, from an open connection (one consistent read)."""
-    kecamatan, kelurahan = _places()
+class Recipients(NamedTuple):
+    rows: dict[str, list[PublishedRecipient]]  # kelurahan code -> rows, sorted by name
+    known_identifiers: frozenset[str]
+
+
+def read_recipients(conn: Connection) -> Recipients:
+    """Every recipient row in its public form, per kelurahan, and every NIK and KK (for the leak check)."""
+    _, kelurahan = _places()
     r = BansosRecipient
     recipients: dict[str, list[PublishedRecipient]] = {code: [] for code in kelurahan}
     known: set = set()  # every NIK and KK: what the leak check must never find
@@ -143,8 +159,30 @@ def read_site_data(conn: Connection, *, today: date | None = None) -> SiteData:
             known.add(no_kk)
     for rows in recipients.values():
         rows.sort()  # by masked name, then RT, RW ...
-    known_identifiers = frozenset(value if isinstance(value, str) else str(value) for value in known)
+    return Recipients(recipients, frozenset(value if isinstance(value, str) else str(value) for value in known))
 
+
+def read_bansos_groups(conn: Connection) -> BansosGroups:
+    """The recipient rows summed by SQL per kelurahan, program, period and status: what the
+    pages and the summary show, without reading 100,000 rows into Python. The labels are
+    scrubbed as :class:`RecipientPublisher` scrubs them, so the sums equal those of the rows."""
+    _, kelurahan = _places()
+    r = BansosRecipient
+    labels = RecipientPublisher(kelurahan).labels
+    groups: BansosGroups = {}
+    query = select(r.kelurahan_code, r.program, r.periode, r.status, func.count(), func.sum(r.nilai)).group_by(
+        r.kelurahan_code, r.program, r.periode, r.status)
+    for kelurahan_code, program, periode, status, count, nilai in conn.execute(query):
+        if kelurahan_code not in kelurahan:
+            raise _unknown_place("kelurahan", kelurahan_code)
+        group = groups.setdefault((kelurahan_code, *labels[program, periode, status]), [0, 0])
+        group[0] += count
+        group[1] += int(nilai or 0)
+    return groups
+
+
+def _read_covid(conn: Connection) -> list[CovidDay]:
+    kecamatan, _ = _places()
     c = CovidDaily
     covid = []
     query = select(c.tanggal, c.kecamatan_code, c.konfirmasi, c.sembuh, c.meninggal, c.aktif, c.suspek)
@@ -152,23 +190,60 @@ def read_site_data(conn: Connection, *, today: date | None = None) -> SiteData:
         if row.kecamatan_code not in kecamatan:
             raise _unknown_place("kecamatan", row.kecamatan_code)
         covid.append(CovidDay(*row))
+    return covid
 
+
+def read_snapshot(conn: Connection) -> tuple:
+    """What tells two reads of the same database apart: the latest import and the row count."""
     latest = conn.scalar(select(func.max(DataImport.imported_at)))
-    if latest is not None:
-        if latest.tzinfo is None:  # SQLite hands back naive UTC
-            latest = latest.replace(tzinfo=timezone.utc)
-        as_of = latest.astimezone(CITY_ZONE).date()
-    else:
-        as_of = today or datetime.now(CITY_ZONE).date()
-    return SiteData(as_of, covid, recipients, known_identifiers)
+    return (latest, conn.scalar(select(func.count()).select_from(BansosRecipient)))
+
+
+def as_of_date(latest: datetime | None, today: date | None = None) -> date:
+    """The "data per tanggal": the day (WITA) of the latest import."""
+    if latest is None:
+        return today or datetime.now(CITY_ZONE).date()
+    if latest.tzinfo is None:  # SQLite hands back naive UTC
+        latest = latest.replace(tzinfo=timezone.utc)
+    return latest.astimezone(CITY_ZONE).date()
+
+
+def read_site_data(conn: Connection, *, today: date | None = None) -> SiteData:
+    """Everything the site needs, from an open connection (one consistent read)."""
+    recipients = read_recipients(conn)
+    covid = _read_covid(conn)
+    latest = conn.scalar(select(func.max(DataImport.imported_at)))
+    return SiteData(as_of_date(latest, today), covid, recipients.rows, recipients.known_identifiers)
+
+
+def read_site_figures(conn: Connection, *, today: date | None = None) -> SiteData:
+    """What the pages need, with the recipients summed by SQL instead of read (``recipients``
+    empty, ``bansos_groups`` set); the rows are published by :func:`read_recipients` elsewhere."""
+    snapshot = read_snapshot(conn)
+    return SiteData(as_of_date(snapshot[0], today), _read_covid(conn), {}, frozenset(),
+                    bansos_groups=read_bansos_groups(conn), snapshot=snapshot)
+
+
+def _with_connection(database: str | Engine, read):
+    engine = make_engine(database) if isinstance(database, str) else database
+    try:
+        with engine.connect() as conn:
+            return read(conn)
+    finally:
+        if isinstance(database, str):
+            engine.dispose()
+
+
+def load_site_figures(database: str | Engine, *, today: date | None = None) -> SiteData:
+    """:func:`read_site_figures` from a database URL or an engine."""
+    return _with_connection(database, lambda conn: read_site_figures(conn, today=today))
+
+
+def load_recipients(database: str | Engine) -> tuple[Recipients, tuple]:
+    """:func:`read_recipients` from a database URL or an engine, with the :func:`read_snapshot` it was read at."""
+    return _with_connection(database, lambda conn: (read_recipients(conn), read_snapshot(conn)))
 
 
 def load_site_data(database: str | Engine, *, today: date | None = None) -> SiteData:
     """:func:`read_site_data` from a database URL (``Settings().database_url``) or an engine."""
-    engine = make_engine(database) if isinstance(database, str) else database
-    try:
-        with engine.connect() as conn:
-            return read_site_data(conn, today=today)
-    finally:
-        if isinstance(database, str):
-            engine.dispose()
+    return _with_connection(database, lambda conn: read_site_data(conn, today=today))

@@ -11,23 +11,21 @@ a kelurahan of a few thousand rows stays well under 30 KB gzipped on a phone's d
 It is written gzipped only (``.json.gz``): the publisher's header table serves it as JSON with
 ``Content-Encoding: gzip``, so the browser inflates it; where a plain static server sends the
 bytes as they are, the page's script inflates them itself (``DecompressionStream``). The same
-rows are open data as CSV (:mod:`.opendata`). Files whose content did not change are not
-rewritten, so a rebuild after one kelurahan changed touches one lookup file. Names never appear anywhere else in the site, so the site-wide search
-index cannot contain them.
+rows are open data as CSV (:mod:`.opendata`); :mod:`.recipient_files` writes both. Names
+never appear anywhere else in the site, so the site-wide search index cannot contain them.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 from commerce.places import Kelurahan
 from sites.transparency.site.charts import format_month
 from sites.transparency.site.data import STATUS_LABELS, PublishedRecipient
 from sites.transparency.site.memo import Memo
 
-__all__ = ["lookup_path", "lookup_document", "write_lookup"]
+__all__ = ["lookup_path", "lookup_document", "lookup_bytes"]
 
 VERSION = 1
 
@@ -50,20 +48,9 @@ def lookup_document(kel: Kelurahan, rows: list[PublishedRecipient], *, as_of: st
             "kolom": ["nama", "rt_rw", "periode", "status"], "penerima": entries}
 
 
-def _write_if_changed(path: Path, content: bytes) -> bool:
-    if path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return False
-    path.write_bytes(content)
-    return True
-
-
-def write_lookup(docs_dir: Path, kel: Kelurahan, rows: list[PublishedRecipient], *, as_of: str) -> tuple[int, bool]:
-    """Write the lookup file of one kelurahan; returns (its size, whether it changed)."""
-    path = docs_dir / lookup_path(kel)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def lookup_bytes(kel: Kelurahan, rows: list[PublishedRecipient], *, as_of: str) -> bytes:
+    """The lookup file of one kelurahan, gzipped, as published."""
     text = json.dumps(lookup_document(kel, rows, as_of=as_of), ensure_ascii=False, separators=(",", ":"))
-    raw = text.encode("utf-8")
     # Level 5: within ~2 % of level 6's size at less than half its CPU (9 costs 6x for 8 % less).
     # mtime 0: same data, same bytes.
-    packed = gzip.compress(raw, compresslevel=5, mtime=0)
-    return len(packed), _write_if_changed(path, packed)
+    return gzip.compress(text.encode("utf-8"), compresslevel=5, mtime=0)

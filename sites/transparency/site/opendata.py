@@ -17,8 +17,8 @@ from sites.transparency.site.aggregates import BansosSums, CovidSeries
 from sites.transparency.site.data import SiteData
 from sites.transparency.site.memo import Memo
 
-__all__ = ["COVID_CSV", "CITY_CSV", "SUMMARY_CSV", "DATAPACKAGE", "recipients_csv_path", "write_open_data",
-           "LICENSE"]
+__all__ = ["COVID_CSV", "CITY_CSV", "SUMMARY_CSV", "DATAPACKAGE", "recipients_csv_path", "recipients_csv",
+           "write_open_data", "LICENSE"]
 
 COVID_CSV = "data/covid-kecamatan-harian.csv"
 CITY_CSV = "data/covid-kota-harian.csv"
@@ -61,7 +61,7 @@ def _csv(fields: list[tuple], rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _recipients_csv(kel: Kelurahan, kecamatan: str, rows) -> bytes:
+def recipients_csv(kel: Kelurahan, kecamatan: str, rows) -> bytes:
     """The masked list of one kelurahan, as :func:`_csv` writes it, but with each distinct name,
     RT/RW and program/period/status encoded once: a kelurahan's rows repeat them many times."""
     out = io.StringIO()
@@ -102,7 +102,8 @@ def _json(value, *, compact: bool = False) -> bytes:
 
 def write_open_data(docs_dir: Path, data: SiteData, covid: CovidSeries, bansos: BansosSums, *,
                     site_url: str | None = None) -> list[str]:
-    """Write every download into ``docs_dir``; returns their paths (relative to the site)."""
+    """Write every aggregated download and the data package into ``docs_dir``; returns the paths
+    (relative to the site) the package lists, the masked lists included."""
     kec_names = {kec.code: kec.name for kec in data.kecamatan}
     kelurahan = {kel.code: kel for kel in data.kelurahan()}
     written: list[tuple[str, str, list[tuple], str]] = []  # (resource name, path, fields, title)
@@ -127,9 +128,8 @@ def write_open_data(docs_dir: Path, data: SiteData, covid: CovidSeries, bansos: 
         _write(docs_dir, path.removesuffix(".csv") + ".json", _json([dict(zip(keys, r)) for r in rows], compact=True))
         written.append((name, path, fields, title))
 
-    for kel in data.kelurahan():
+    for kel in data.kelurahan():  # the lists themselves are written by :mod:`.recipient_files`
         path = recipients_csv_path(kel)
-        _write(docs_dir, path, _recipients_csv(kel, kec_names[kel.kecamatan_code], data.recipients.get(kel.code, ())))
         written.append((f"penerima-{kel.slug}", path, RECIPIENT_FIELDS,
                         f"Penerima bansos tersamar, Kelurahan {kel.name}"))
 

@@ -269,7 +269,7 @@ def kelurahan_page(data: SiteData, kel: Kelurahan, kec: Kecamatan, bansos: Banso
         lines.append(data_table(["Program", "Periode", *_TALLY_HEADERS], rows, numeric_from=2))
     else:
         lines.append("_Belum ada data bansos untuk kelurahan ini._")
-    count = len(data.recipients.get(kel.code, ()))
+    count = bansos.by_kelurahan[kel.code].penerima if kel.code in bansos.by_kelurahan else 0
     src = "../../" + lookup_path(kel)
     lines += [
         "", "## Cari penerima", "",
