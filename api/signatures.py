@@ -9,6 +9,7 @@ and are never logged or stored.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -78,7 +79,23 @@ def _file(value):
 Upload = Annotated[FileStorage, AfterValidator(_file)]
 
 
-class RawTextForm(BaseModel):
+class CachedSchemaForm(BaseModel):
+    """flask-openapi3 asks a form model for its JSON schema on every request it validates (to
+    tell file fields from text fields), and pydantic builds it anew each time; the schema of a
+    class never changes, so it is built once (a copy is handed out, callers may change it)."""
+
+    @classmethod
+    def model_json_schema(cls, *args, **kwargs):
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _schemas:
+            _schemas[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(_schemas[key])
+
+
+_schemas: dict = {}
+
+
+class RawTextForm(CachedSchemaForm):
     """flask-openapi3 JSON-decodes every multipart field ("246810" becomes 246810, '"x"' becomes x);
     text fields, passphrases above all, must arrive exactly as typed, so they take the raw value."""
 
@@ -173,7 +190,7 @@ class DocumentOut(BaseModel):
     signers: list[StepOut]
 
 
-class VerifyForm(BaseModel):
+class VerifyForm(CachedSchemaForm):
     file: Upload
 
 
@@ -236,12 +253,10 @@ def enrol(form: EnrolForm):
 @accepts_multipart
 def sign_now(form: SignForm):
     user = _staff()
-    setup, uow = signer_setup(), context.uow()
     title = form.title or form.file.filename or "Dokumen"
-    document = workflow.create_document(uow, setup, title=title[:200], pdf=_pdf(form.file),
-                                        steps=[workflow.StepIn(user.id, "sign")], created_by=user.id)
-    document, signed = workflow.sign_turn(uow, setup, public_id=document.public_id, user_id=user.id,
-                                          secret=form.passphrase, totp=form.totp, level=_level(form.level))
+    document, signed = workflow.sign_now(context.uow(), signer_setup(), title=title[:200], pdf=_pdf(form.file),
+                                         user_id=user.id, secret=form.passphrase, totp=form.totp,
+                                         level=_level(form.level))
     return Response(signed, status=201, mimetype="application/pdf", headers={
         "X-Document-Id": document.public_id, "X-Document-Number": document.number,
         "Location": f"/api/v1/documents/{document.public_id}",

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from signer.models import AuditEntry, AuditHead
 from signer.ports import Clock, UnitOfWork
@@ -34,23 +34,28 @@ def _digest(prev_hash: str, seq: int, at: datetime, event: str, document: str | 
 
 
 def append(uow: UnitOfWork, clock: Clock, event: str, *, actor: str, document: str | None = None,
-           details: dict | None = None) -> AuditEntry:
-    """Add an entry in the caller's (write) transaction; the caller commits."""
+           details: dict | None = None) -> str:
+    """Add an entry in the caller's (write) transaction and return its hash; the caller commits.
+
+    Three plain statements (read the head, insert the entry, move the head) rather than ORM
+    objects: the head is locked from here to the commit, on SQLite the whole database is, so
+    the shorter this runs the less other requests wait.
+    """
     session = uow.session
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        prev_seq, prev_hash = 0, GENESIS
+    else:
+        prev_seq, prev_hash = head
     at = clock()
-    at = at.replace(microsecond=at.microsecond)  # stored with microseconds on both databases
-    seq = head.seq + 1
+    seq = prev_seq + 1
     details = details or {}
-    entry = AuditEntry(seq=seq, at=at, event=event, document=document, actor=actor, details=details,
-                       prev_hash=head.hash, hash=_digest(head.hash, seq, at, event, document, actor, details))
-    session.add(entry)
-    head.seq, head.hash = seq, entry.hash
-    session.flush()
-    return entry
+    digest = _digest(prev_hash, seq, at, event, document, actor, details)
+    session.execute(insert(AuditEntry).values(seq=seq, at=at, event=event, document=document, actor=actor,
+                                              details=details, prev_hash=prev_hash, hash=digest))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+    return digest
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from pyhanko.pdf_utils.misc import PdfError
@@ -78,7 +78,9 @@ class SignatureReport:
     kind: str = "approval"  # "certification" for the DocMDP signature
 
     def as_json(self) -> dict:
-        out = asdict(self)
+        # A shallow dict: every field is a str, bool, None or datetime (asdict's deep copy of
+        # pyHanko's datetimes cost more than the rest of the report).
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("signing_time", "timestamp_time"):
             out[key] = out[key].isoformat() if out[key] else None
         return out

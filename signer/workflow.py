@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pyhanko.sign.timestamps import TimeStamper
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from signer import audit
 from signer.errors import Conflict, DocumentNotFound, NotYourTurn, PkiMissing, SigningRefused, WorkflowError
@@ -30,11 +31,15 @@ from signer.signing import Level, SigningPolicy, Stamp, check_certificate, page_
 from signer.trust import TrustPolicy
 from signer.validation import DocumentReport, ValidationPolicy, verify_pdf
 
-__all__ = ["SignerSetup", "StepIn", "enrol", "create_document", "sign_turn", "get_document", "issued_version",
-           "verify_document", "Issued"]
+__all__ = ["SignerSetup", "StepIn", "enrol", "create_document", "sign_turn", "sign_now", "get_document",
+           "issued_version", "verify_document", "Issued"]
 
 STEP_KINDS = ("paraf", "sign")
 MAX_STEPS = 10
+# How long a passed certificate check (chain to a trusted root, not expired, not on the CRL) is
+# reused for the same certificate. The setup is rebuilt as soon as a trust file changes (a
+# re-issued CRL, see ``api.signatures.signer_setup``), which drops these results with it.
+CERTIFICATE_CHECK_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class SignerSetup:
     clock: Clock = system_clock
     validation: ValidationPolicy = field(default_factory=ValidationPolicy)
     number_format: str = "{seq:05d}/TTE-SMD/{year}"
+    # certificate SHA-256 -> monotonic deadline of its last passed check (see _check_certificate)
+    certificate_checks: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class StepIn(NamedTuple):
@@ -75,6 +82,22 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _check_certificate(setup: SignerSetup, signer) -> None:
+    """:func:`signer.signing.check_certificate`, its success remembered for a short while.
+
+    Only successes are kept, never beyond the certificate's expiry, and only in this setup, which
+    is replaced when the trust roots or CRLs change; a refusal is re-checked every time.
+    """
+    cert = signer.signing_cert
+    key = cert.sha256 + b"".join(sorted(c.sha256 for c in signer.cert_registry))
+    now = time.monotonic()
+    if setup.certificate_checks.get(key, 0.0) > now:
+        return
+    check_certificate(signer, setup.trust)
+    left = (cert["tbs_certificate"]["validity"]["not_after"].native - setup.clock()).total_seconds()
+    setup.certificate_checks[key] = now + min(CERTIFICATE_CHECK_SECONDS, left)
+
+
 def enrol(uow: UnitOfWork, setup: SignerSetup, *, user_id: int, name: str, position: str, key: SigningKey,
           secret: bytes | str, totp_secret: str | None = None) -> SignerAccount:
     """Make a city account a signer; the secret is used once to prove the key opens, not kept."""
@@ -98,6 +121,15 @@ def enrol(uow: UnitOfWork, setup: SignerSetup, *, user_id: int, name: str, posit
     return account
 
 
+def _accounts(uow: UnitOfWork, steps: list[StepIn]) -> dict[int, SignerAccount]:
+    accounts = {a.user_id: a for a in uow.session.execute(
+        select(SignerAccount).where(SignerAccount.user_id.in_([s.user_id for s in steps]))).scalars()}
+    missing = [s.user_id for s in steps if s.user_id not in accounts]
+    if missing:
+        raise WorkflowError(f"Akun berikut belum terdaftar sebagai penanda tangan: {missing}.")
+    return accounts
+
+
 def create_document(uow: UnitOfWork, setup: SignerSetup, *, title: str, pdf: bytes, steps: list[StepIn],
                     created_by: int) -> SigningDocument:
     if not steps or len(steps) > MAX_STEPS:
@@ -113,18 +145,19 @@ def create_document(uow: UnitOfWork, setup: SignerSetup, *, title: str, pdf: byt
     # the signature adds its own field, saving a rewrite of the file.
     prepared = pdf if len(steps) == 1 else \
         prepare_fields(pdf, [(_field(n), s.kind == "sign") for n, s in enumerate(steps, start=1)])
-    sha, prepared_sha = _sha(pdf), _sha(prepared)
-    uow.begin_write()
-    accounts = {a.user_id: a for a in uow.session.execute(
-        select(SignerAccount).where(SignerAccount.user_id.in_([s.user_id for s in steps]))).scalars()}
-    missing = [s.user_id for s in steps if s.user_id not in accounts]
-    if missing:
-        raise WorkflowError(f"Akun berikut belum terdaftar sebagai penanda tangan: {missing}.")
+    sha = _sha(pdf)
+    prepared_sha = sha if prepared is pdf else _sha(prepared)
+    accounts = _accounts(uow, steps)
     if uow.session.get(DocumentVersion, sha) is not None:
         raise WorkflowError("Berkas yang sama persis sudah pernah diunggah atau diterbitkan.")
+    # The files go to storage before the write transaction (content-addressed, so writing one
+    # twice or for a refused upload does no harm): on SQLite that transaction locks the database.
     setup.store.put(document_key(sha), pdf, content_type="application/pdf")
     if prepared_sha != sha:
         setup.store.put(document_key(prepared_sha), prepared, content_type="application/pdf")
+    uow.begin_write()
+    if uow.session.get(DocumentVersion, sha, populate_existing=True) is not None:  # uploaded meanwhile?
+        raise WorkflowError("Berkas yang sama persis sudah pernah diunggah atau diterbitkan.")
     now = setup.clock()
     document = SigningDocument(public_id=secrets.token_urlsafe(16), number=f"draft-{secrets.token_hex(8)}",
                                title=title, status="in_progress", original_sha256=sha,
@@ -172,7 +205,25 @@ def sign_turn(uow: UnitOfWork, setup: SignerSetup, *, public_id: str, user_id: i
     so signers of different documents never wait for each other's database lock; the write then
     checks that the document is still at the version that was signed (optimistic concurrency).
     """
-    document = get_document(uow, public_id)
+    return _sign(uow, setup, get_document(uow, public_id), user_id=user_id, secret=secret, totp=totp, level=level)
+
+
+def sign_now(uow: UnitOfWork, setup: SignerSetup, *, title: str, pdf: bytes, user_id: int, secret: bytes | str,
+             totp: str | None = None, level: Level | None = None) -> tuple[SigningDocument, bytes]:
+    """Upload a document with one signer (the caller) and sign it at once.
+
+    The same two write transactions as :func:`create_document` then :func:`sign_turn` (the
+    number the stamp shows exists only once the document row does), without reading the upload
+    back from storage or the document back from the database in between.
+    """
+    document = create_document(uow, setup, title=title, pdf=pdf, steps=[StepIn(user_id, "sign")],
+                               created_by=user_id)
+    return _sign(uow, setup, document, user_id=user_id, secret=secret, totp=totp, level=level, current=pdf)
+
+
+def _sign(uow: UnitOfWork, setup: SignerSetup, document: SigningDocument, *, user_id: int, secret: bytes | str,
+          totp: str | None, level: Level | None, current: bytes | None = None) -> tuple[SigningDocument, bytes]:
+    public_id = document.public_id
     pending = [s for s in document.steps if s.status == "pending"]
     step = pending[0] if pending else None
     if step is None:
@@ -189,7 +240,8 @@ def sign_turn(uow: UnitOfWork, setup: SignerSetup, *, public_id: str, user_id: i
     if setup.timestamper is None:
         raise PkiMissing("Otoritas cap waktu (TSA) belum dikonfigurasi: jalankan 'smartcity signer init-pki'.")
     signed_version = document.current_sha256
-    current = setup.store.get(document_key(signed_version))
+    if current is None:  # sign_now passes the upload, which a one-signer document signs as it is
+        current = setup.store.get(document_key(signed_version))
     first, last = step.position == 1, step.position == len(document.steps)
     policy = SigningPolicy(level=level, visible=step.kind == "sign", certify=first, lock=last,
                            reason="Paraf (telah diperiksa)" if step.kind == "paraf" else "Menyetujui dan menetapkan")
@@ -201,7 +253,7 @@ def sign_turn(uow: UnitOfWork, setup: SignerSetup, *, public_id: str, user_id: i
         with key.unlocked(secret) as signer:
             if signer.signing_cert.sha256.hex() != cert_sha:
                 raise KeyLocked()
-            check_certificate(signer, setup.trust)
+            _check_certificate(setup, signer)
             signed = sign_pdf(current, signer, trust=setup.trust, timestamper=setup.timestamper, policy=policy,
                               stamp=stamp, field_name=_field(position))
     except KeyLocked:
@@ -242,12 +294,17 @@ def document_bytes(setup: SignerSetup, document: SigningDocument) -> bytes:
 
 
 def issued_version(uow: UnitOfWork, sha256: str) -> Issued | None:
-    version = uow.session.get(DocumentVersion, sha256)
-    if version is None:
+    """One query (the version, its document and its number of steps): every verification asks."""
+    steps = select(func.count(SigningStep.id)).where(SigningStep.document_id == SigningDocument.id).scalar_subquery()
+    row = uow.session.execute(
+        select(SigningDocument.public_id, SigningDocument.number, SigningDocument.title, SigningDocument.status,
+               DocumentVersion.version, steps, SigningDocument.current_sha256)
+        .join(SigningDocument, SigningDocument.id == DocumentVersion.document_id)
+        .where(DocumentVersion.sha256 == sha256)).one_or_none()
+    if row is None:
         return None
-    document = version.document
-    return Issued(document.public_id, document.number, document.title, document.status, version.version,
-                  len(document.steps), document.current_sha256 == sha256)
+    public_id, number, title, status, version, of, current = row
+    return Issued(public_id, number, title, status, version, of, current == sha256)
 
 
 def verify_document(uow: UnitOfWork, setup: SignerSetup, data: bytes, *, actor: str = "public"
