@@ -113,7 +113,7 @@ def _openapi_document() -> dict:
 def _build_site(name: str, out: Path):
     from sites.programme.build import DocsBuildError
     from sites.registry import UnknownSite, build_site
-    from sites.transparency.site.build import SiteBuildError
+    from sites.transparency.covid_site.build import SiteBuildError
 
     settings = Settings()
     if name == "covid":

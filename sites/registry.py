@@ -54,7 +54,7 @@ def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, databas
 
         return build_docs_site(out_dir, openapi=openapi, config_file=PROJECT_ROOT / "mkdocs.yml")
     if name == "covid":
-        from sites.transparency.site.build import build_covid_site
+        from sites.transparency.covid_site.build import build_covid_site
 
         if database_url is None:
             raise ValueError("the covid site is built from the database: pass database_url")

@@ -18,7 +18,7 @@ from sites.publish import publish
 from sites.storage import open_storage
 from sites.transparency.importer import import_file
 from sites.transparency.leaks import LeakScanner
-from sites.transparency.site import build_covid_site
+from sites.transparency.covid_site import build_covid_site
 from tests.browser import serve_app
 from tests.transparency_data import BANSOS_COLUMNS, COVID_COLUMNS, bansos_rows, covid_rows, date_range, write_csv
 

@@ -27,9 +27,9 @@ from commerce.unit_of_work import UnitOfWork
 from sites.transparency.importer import import_file
 from sites.transparency.leaks import LeakScanner
 from sites.transparency.models import BansosRecipient
-from sites.transparency.site import SiteBuildError, SiteLeakError, build_covid_site
-from sites.transparency.site import texts
-from sites.transparency.site.data import CovidDay, SiteData, published_recipient
+from sites.transparency.covid_site import SiteBuildError, SiteLeakError, build_covid_site
+from sites.transparency.covid_site import texts
+from sites.transparency.covid_site.data import CovidDay, SiteData, published_recipient
 from tests.test_transparency_import import TransparencyDb
 from tests.transparency_data import (
     BANSOS_COLUMNS, COVID_COLUMNS, bansos_rows, covid_rows, date_range, nik, write_csv,
@@ -309,7 +309,7 @@ def test_the_leak_check_fails_the_build_when_a_page_leaks(small_data, tmp_path, 
 
 
 def test_the_leak_check_reads_compressed_files(small_data, tmp_path, monkeypatch):
-    from sites.transparency.site import build as build_module
+    from sites.transparency.covid_site import build as build_module
 
     known = sorted(small_data.known_identifiers)[-1]
     original = build_module.write_open_data
@@ -373,7 +373,7 @@ def test_the_build_with_a_worker_process_gives_the_same_bytes_as_in_process(city
 
 
 def test_a_failing_worker_fails_the_build_with_a_clear_error(city, tmp_path, monkeypatch):
-    from sites.transparency.site import recipient_files
+    from sites.transparency.covid_site import recipient_files
 
     out = tmp_path / "site"
     build_covid_site(out, database=city.url, parallel=True)
@@ -389,7 +389,7 @@ def test_a_failing_worker_fails_the_build_with_a_clear_error(city, tmp_path, mon
 
 
 def test_a_leak_in_a_lookup_file_written_by_the_worker_fails_the_build(city, tmp_path, monkeypatch):
-    from sites.transparency.site import recipient_files
+    from sites.transparency.covid_site import recipient_files
 
     original = recipient_files.lookup_bytes
     monkeypatch.setattr(recipient_files, "lookup_bytes",

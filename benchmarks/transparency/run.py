@@ -44,9 +44,9 @@ from sites.transparency.demo import (  # noqa: E402
 )
 from sites.transparency.importer import import_file  # noqa: E402
 from sites.transparency.migrate import upgrade as upgrade_transparency  # noqa: E402
-from sites.transparency.site.build import build_covid_site  # noqa: E402
-from sites.transparency.site.data import SiteData, load_site_data  # noqa: E402
-from sites.transparency.site.recipient_files import usable_cpus  # noqa: E402
+from sites.transparency.covid_site.build import build_covid_site  # noqa: E402
+from sites.transparency.covid_site.data import SiteData, load_site_data  # noqa: E402
+from sites.transparency.covid_site.recipient_files import usable_cpus  # noqa: E402
 
 QUERIES = ["s", "siti", "siti a", "muhammad", "nur", "h", "rahmawati s", "hj. s", "xq"]
 MAX_IMPORT = 1024 * 1024 * 1024

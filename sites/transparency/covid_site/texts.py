@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from html import escape
 
-from sites.transparency.site.charts import format_date
-from sites.transparency.site.data import SiteData
-from sites.transparency.site.opendata import (
+from sites.transparency.covid_site.charts import format_date
+from sites.transparency.covid_site.data import SiteData
+from sites.transparency.covid_site.opendata import (
     CITY_CSV, COVID_CSV, DATAPACKAGE, LICENSE, SUMMARY_CSV, recipients_csv_path,
 )
 

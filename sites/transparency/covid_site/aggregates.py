@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, NamedTuple
 
-from sites.transparency.site.data import CovidDay, SiteData
+from sites.transparency.covid_site.data import CovidDay, SiteData
 
 __all__ = ["CityDay", "Tally", "CovidSeries", "BansosSums", "covid_series", "bansos_sums", "moving_average"]
 

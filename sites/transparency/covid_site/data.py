@@ -27,7 +27,7 @@ from commerce.places import Kecamatan, Kelurahan, all_kecamatan
 from sites.transparency.identifiers import mask_identifier
 from sites.transparency.models import BansosRecipient, CovidDaily, DataImport
 from sites.transparency.privacy import mask_name, scrub_text
-from sites.transparency.site.memo import Memo
+from sites.transparency.covid_site.memo import Memo
 
 __all__ = ["SiteData", "PublishedRecipient", "CovidDay", "SiteDataError", "load_site_data", "read_site_data",
            "load_site_figures", "load_recipients", "Recipients", "as_of_date", "RecipientPublisher", "BansosGroups",

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 from commerce.places import Kelurahan
-from sites.transparency.site.aggregates import BansosSums, CovidSeries
-from sites.transparency.site.data import SiteData
-from sites.transparency.site.memo import Memo
+from sites.transparency.covid_site.aggregates import BansosSums, CovidSeries
+from sites.transparency.covid_site.data import SiteData
+from sites.transparency.covid_site.memo import Memo
 
 __all__ = ["COVID_CSV", "CITY_CSV", "SUMMARY_CSV", "DATAPACKAGE", "recipients_csv_path", "recipients_csv",
            "write_open_data", "LICENSE"]

@@ -24,9 +24,9 @@ from typing import Callable, NamedTuple
 
 from commerce.places import Kelurahan, all_kecamatan
 from sites.transparency.leaks import Leak, LeakScanner
-from sites.transparency.site.data import PublishedRecipient, SiteDataError, as_of_date, load_recipients
-from sites.transparency.site.lookup import lookup_bytes, lookup_path
-from sites.transparency.site.opendata import recipients_csv, recipients_csv_path
+from sites.transparency.covid_site.data import PublishedRecipient, SiteDataError, as_of_date, load_recipients
+from sites.transparency.covid_site.lookup import lookup_bytes, lookup_path
+from sites.transparency.covid_site.opendata import recipients_csv, recipients_csv_path
 
 __all__ = ["RecipientFiles", "RecipientFilesError", "RecipientFilesJob", "LIST_DIRS", "write_recipient_files",
            "start_recipient_files", "create_list_files", "usable_cpus"]

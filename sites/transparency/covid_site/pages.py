@@ -11,14 +11,14 @@ from __future__ import annotations
 from html import escape
 
 from commerce.places import Kecamatan, Kelurahan
-from sites.transparency.site import texts
-from sites.transparency.site.aggregates import BansosSums, CityDay, CovidSeries, Tally
-from sites.transparency.site.charts import (
+from sites.transparency.covid_site import texts
+from sites.transparency.covid_site.aggregates import BansosSums, CityDay, CovidSeries, Tally
+from sites.transparency.covid_site.charts import (
     COLOURS, Bar, Line, bar_chart, data_table, format_date, format_int, format_month, format_rupiah, line_chart,
 )
-from sites.transparency.site.data import SiteData
-from sites.transparency.site.opendata import recipients_csv_path
-from sites.transparency.site.lookup import lookup_path
+from sites.transparency.covid_site.data import SiteData
+from sites.transparency.covid_site.opendata import recipients_csv_path
+from sites.transparency.covid_site.lookup import lookup_path
 
 __all__ = ["SitePages", "generate_pages", "kecamatan_path", "kelurahan_path"]
 

@@ -21,9 +21,9 @@ import gzip
 import json
 
 from commerce.places import Kelurahan
-from sites.transparency.site.charts import format_month
-from sites.transparency.site.data import STATUS_LABELS, PublishedRecipient
-from sites.transparency.site.memo import Memo
+from sites.transparency.covid_site.charts import format_month
+from sites.transparency.covid_site.data import STATUS_LABELS, PublishedRecipient
+from sites.transparency.covid_site.memo import Memo
 
 __all__ = ["lookup_path", "lookup_document", "lookup_bytes"]
 

@@ -29,12 +29,12 @@ from sqlalchemy.engine import Engine
 
 from sites.mkdocs_build import MkDocsBuildFailed, run_mkdocs
 from sites.transparency.leaks import Leak, LeakScanner
-from sites.transparency.site import pages as site_pages
-from sites.transparency.site.aggregates import bansos_sums, covid_series
-from sites.transparency.site.charts import format_date
-from sites.transparency.site.data import SiteData, SiteDataError, load_site_data, load_site_figures
-from sites.transparency.site.opendata import write_open_data
-from sites.transparency.site.recipient_files import (
+from sites.transparency.covid_site import pages as site_pages
+from sites.transparency.covid_site.aggregates import bansos_sums, covid_series
+from sites.transparency.covid_site.charts import format_date
+from sites.transparency.covid_site.data import SiteData, SiteDataError, load_site_data, load_site_figures
+from sites.transparency.covid_site.opendata import write_open_data
+from sites.transparency.covid_site.recipient_files import (
     LIST_DIRS, RecipientFilesError, RecipientFilesJob, create_list_files, start_recipient_files, usable_cpus,
     write_recipient_files,
 )

@@ -12,6 +12,6 @@ and indexes it for search, which does not scale to 100,000 records and would put
 the site-wide search index.
 """
 
-from sites.transparency.site.build import CovidBuildResult, SiteBuildError, SiteLeakError, build_covid_site
+from sites.transparency.covid_site.build import CovidBuildResult, SiteBuildError, SiteLeakError, build_covid_site
 
 __all__ = ["build_covid_site", "CovidBuildResult", "SiteBuildError", "SiteLeakError"]
