@@ -8,46 +8,11 @@ during a run tells whether its figures can be trusted.
 
 from __future__ import annotations
 
-import os
-import resource
-from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, NamedTuple
+
+from proc import busy_seconds, children, process_seconds, waited_children_seconds
 
 __all__ = ["Counters", "CpuProbe", "children", "process_seconds", "busy_seconds", "other_load"]
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def process_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU seconds of these processes (all their threads); gone ones count 0."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
-
-
-def busy_seconds() -> tuple[float, float]:
-    """(busy, wall x CPUs) CPU seconds of the whole machine since boot."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    total = sum(fields[:8])       # user nice system idle iowait irq softirq steal
-    return (total - idle) / TICK, total / TICK
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _waited_children_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 class Counters(NamedTuple):
@@ -75,7 +40,7 @@ class CpuProbe:
         busy, capacity = busy_seconds()
         workers = {pid: process_seconds([pid]) for pid in self._pids[1:]}
         return Counters(process_seconds(self._pids), workers, process_seconds(self._db_pids),
-                        _waited_children_seconds(), busy, capacity)
+                        waited_children_seconds(), busy, capacity)
 
     @staticmethod
     def delta(before: Counters, after: Counters, *, requests: int, seconds: float) -> dict:

@@ -9,18 +9,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from cpu import CpuProbe, children, other_load, process_seconds
+from proc import free_port, log, stop_process_group, tail
 from seed import seed_catalog
 
 from commerce.db import make_engine
@@ -43,10 +41,6 @@ SERVER_THREADS = 4         # api.server.serve's gthread threads per worker
 
 class BenchmarkError(RuntimeError):
     pass
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
 # --- databases ---------------------------------------------------------------------------------
@@ -118,12 +112,6 @@ def prepare(url: str, *, stores: int, products: int, images: int) -> dict:
 
 # --- the server --------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get_json(url: str, timeout: float = 5.0):
     """(status, JSON body, headers) of a GET."""
     with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -176,24 +164,8 @@ def running_server(database_url: str, workdir: Path, *, workers: int, env_overri
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)  # gunicorn's arbiter and its workers
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    log(f"server stopped (pid {process.pid})")
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
+    if stop_process_group(process):
+        log(f"server stopped (pid {process.pid})")
 
 
 def distinct_products(log_path: Path) -> int:

@@ -36,9 +36,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # this benchmark, then benchmarks/ (proc.py)
 
 from cpu import CpuProbe  # noqa: E402
+from proc import cpu_model  # noqa: E402
 from harness import (  # noqa: E402
     BUSY_MACHINE_CORES, DEFAULT_PG, SERVER_THREADS, BenchmarkError, database_backends, database_version,
     distinct_products, get_json, log, postgresql_database, prepare, run_wrk, running_server, sqlite_database, tail,
@@ -169,12 +170,7 @@ def table(backend: str, config: str, result: dict) -> str:
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    try:
-        cpu = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                   if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip()
     import gunicorn
     return {"cpu": cpu, "cpus": os.cpu_count(), "platform": platform.platform(),

@@ -32,9 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(HERE), str(REPO)]
+sys.path[:0] = [str(HERE), str(HERE.parent), str(REPO)]
 
-from run import BUYER, DEFAULT_PG, log, throwaway_database  # noqa: E402
+from run import BUYER, DEFAULT_PG, throwaway_database  # noqa: E402
 from seed import seed_market  # noqa: E402
 
 from sqlalchemy import event  # noqa: E402

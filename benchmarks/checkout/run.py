@@ -42,7 +42,6 @@ import re
 import resource
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,8 +56,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(HERE), str(REPO)]
+sys.path[:0] = [str(HERE), str(HERE.parent), str(REPO)]
 
+from proc import busy_seconds, children, cpu_model, free_port, log, process_seconds, stop_process_group, tail  # noqa: E402
 from seed import seed_market  # noqa: E402
 
 from commerce.db import make_engine  # noqa: E402
@@ -67,7 +67,6 @@ from commerce.migrate import upgrade  # noqa: E402
 RESULTS = HERE / "results"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 TARGET_VS_PGBENCH = 0.15      # uncontended completed/s >= 15 % of pgbench tps
 TARGET_CONTENDED_RATIO = 0.50  # contended completed/s >= 50 % of uncontended
@@ -83,10 +82,6 @@ SCENARIOS = ("uncontended", "contended")
 
 class BenchmarkError(RuntimeError):
     pass
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
 # --- databases ---------------------------------------------------------------------------------
@@ -181,26 +176,6 @@ def pgbench_run(url: str, dbname: str, *, clients: int, jobs: int, seconds: int)
 
 # --- the server --------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 @contextmanager
 def running_server(database_url: str, workdir: Path, *, workers: int, threads: int, startup_timeout: float = 60.0):
     port = free_port()
@@ -238,36 +213,19 @@ def running_server(database_url: str, workdir: Path, *, workers: int, threads: i
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)  # the arbiter and its workers
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    log(f"server stopped (pid {process.pid})")
+    if stop_process_group(process):
+        log(f"server stopped (pid {process.pid})")
 
-
-# --- CPU accounting ----------------------------------------------------------------------------
 
 def process_cpu(pid: int) -> float:
-    """utime + stime of one process, seconds (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return process_seconds([pid])
 
 
 def machine_busy() -> float:
-    """CPU seconds spent not idle, all CPUs, since boot."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / CLK_TCK
+    return busy_seconds()[0]
 
+
+# --- CPU accounting ----------------------------------------------------------------------------
 
 def wait_for_quiet(max_wait: float, *, busy_max: float = 0.3, window: float = 3.0) -> float:
     """Wait (at most ``max_wait`` s) until the machine has been nearly idle for ``window`` s:
@@ -635,12 +593,7 @@ def table(report: dict) -> str:
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    try:
-        cpu = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                   if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     import gunicorn
     import psycopg
     import sqlalchemy

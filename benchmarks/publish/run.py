@@ -43,7 +43,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -56,9 +55,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # this benchmark, then benchmarks/ (proc.py)
 
 from countingproxy import CountingProxy  # noqa: E402
+from proc import busy_seconds, process_seconds, waited_children_seconds  # noqa: E402
 from sites.publish.manifest import MANIFEST_KEY  # noqa: E402
 from seaweed import s3_client, seaweedfs  # noqa: E402
 import synthsite  # noqa: E402
@@ -73,7 +73,6 @@ INTERNAL = f"{PREFIX}/.smartcity/"
 MANIFEST = f"{PREFIX}/{MANIFEST_KEY}"  # the publisher's own name for it
 DOCS_CHANGED_PAGE = "masterplan/index.html"  # the docs page "change one page" edits
 DOCS_BUILDER = ROOT / "sites" / "programme" / "build.py"
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------- tools and environment
@@ -136,21 +135,11 @@ def tool_env(scratch: Path) -> dict:
 # ---------------------------------------------------------------- CPU accounting
 
 def _proc_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return process_seconds([pid])
 
 
 def _machine_busy() -> float:
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
-
-
-def _children_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return busy_seconds()[0]
 
 
 class CpuWindow:
@@ -161,13 +150,13 @@ class CpuWindow:
 
     def __enter__(self):
         self.t0 = time.perf_counter()
-        self.c0, self.w0, self.s0, self.b0 = (_children_seconds(), _proc_seconds(self.weed_pid), time.process_time(),
+        self.c0, self.w0, self.s0, self.b0 = (waited_children_seconds(), _proc_seconds(self.weed_pid), time.process_time(),
                                               _machine_busy())
         return self
 
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.t0
-        self.tool = _children_seconds() - self.c0
+        self.tool = waited_children_seconds() - self.c0
         self.weed = _proc_seconds(self.weed_pid) - self.w0
         self.proxy = time.process_time() - self.s0
         busy = _machine_busy() - self.b0

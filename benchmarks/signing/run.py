@@ -44,8 +44,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,9 +53,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(HERE.parent), str(REPO)]  # benchmarks/ (proc.py), the repository
 
 import requests  # noqa: E402
+from proc import free_port, stop_process_group  # noqa: E402
 
 from signer.samples import letter_pdf  # noqa: E402
 
@@ -69,12 +68,6 @@ TARGET = 0.80
 # core idles (see benchmarks/catalog); signing is CPU-bound, so that would measure the load
 # balancing rather than the API.
 WORKER_CLASS = os.environ.get("SMARTCITY_BENCH_WORKER_CLASS", "sync")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _document(pages: int, worker: int, n: int) -> bytes:
@@ -223,7 +216,7 @@ def _database(backend: str, tmp: Path):
 
 
 def _start_server(tmp: Path, env: dict, workers: int) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "api.wsgi:app", "-k", WORKER_CLASS, "-w", str(workers),
          "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"],
@@ -320,11 +313,7 @@ def main() -> None:
         print(f"results: {path}")
     finally:
         if process is not None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_process_group(process)
         drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
