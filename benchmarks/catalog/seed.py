@@ -16,7 +16,9 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from slugify import slugify
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, select
+
+from seeding import load_rows
 
 from commerce import places
 from commerce.catalog.categories import CATEGORIES
@@ -40,25 +42,12 @@ STYLES = ["Asli", "Pedas", "Manis", "Spesial", "Premium", "Original", "Khas Sama
 SIZES = ["Kecil", "Sedang", "Besar", "250 g", "500 g", "1 kg", "Satuan", "Isi 3", "Isi 10", "Paket Hemat"]
 STORE_WORDS = ["Berkah", "Mandiri", "Sejahtera", "Tepian", "Mahakam", "Barokah", "Lestari", "Jaya", "Harapan", "Sumber Rezeki"]
 
-CHUNK = 2000
-
-
 class SeedSummary(NamedTuple):
     stores: int
     products: int
     variants: int
     images: int
     product_ids: list[int]  # every public product, for the detail benchmark
-
-
-def _chunks(rows: list[dict], size: int = CHUNK):
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
-def _insert(connection, table, rows: list[dict]) -> None:
-    for chunk in _chunks(rows):
-        connection.execute(insert(table), chunk)
 
 
 def seed_catalog(engine: Engine, *, stores: int = 500, products: int = 10_000, images: int = 300,
@@ -122,22 +111,9 @@ def seed_catalog(engine: Engine, *, stores: int = 500, products: int = 10_000, i
         })
 
     with engine.begin() as connection:
-        _insert(connection, User.__table__, users)
-        _insert(connection, UserRole.__table__, roles)
-        _insert(connection, Store.__table__, store_rows)
-        _insert(connection, Product.__table__, product_rows)
-        _insert(connection, Variant.__table__, variant_rows)
-        _insert(connection, ProductImage.__table__, image_rows)
-        if engine.dialect.name == "postgresql":
-            # Explicit ids leave the sequences at 1; move them on so the app could still insert.
-            for table in ("users", "user_roles", "stores", "products", "variants", "product_images"):
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                ))
-            connection.execute(text("ANALYZE"))
-        else:
-            connection.execute(text("ANALYZE"))
+        load_rows(connection, [(User.__table__, users), (UserRole.__table__, roles), (Store.__table__, store_rows),
+                               (Product.__table__, product_rows), (Variant.__table__, variant_rows),
+                               (ProductImage.__table__, image_rows)])
         public = list(connection.scalars(
             select(Product.id).join(Store, Product.store_id == Store.id)
             .where(Product.status == "active", Store.status == "approved").order_by(Product.id)

@@ -18,7 +18,9 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from slugify import slugify
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine
+
+from seeding import load_rows
 
 from commerce import places
 from commerce.catalog.categories import CATEGORIES
@@ -26,7 +28,6 @@ from commerce.models import Product, Store, User, UserRole, Variant
 
 __all__ = ["Market", "seed_market"]
 
-CHUNK = 2000
 GOODS = ["Amplang", "Lempok Durian", "Sarung Tenun", "Madu Kelulut", "Kopi Liberika", "Tas Manik",
          "Abon Haruan", "Keripik Pisang", "Kerupuk Ikan", "Teh Serai"]
 SIZES = ["Kecil", "Sedang", "Besar", "250 g", "500 g", "1 kg", "Isi 3", "Isi 10"]
@@ -38,11 +39,6 @@ class Market(NamedTuple):
     hot_variants: list[int]  # the contended five, one per store
     stock: int
     hot_stock: int
-
-
-def _insert(connection, table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(table), rows[start:start + CHUNK])
 
 
 def seed_market(engine: Engine, *, stores: int = 5, variants: int = 2000, per_product: int = 4, hot: int = 5,
@@ -102,15 +98,6 @@ def seed_market(engine: Engine, *, stores: int = 5, variants: int = 2000, per_pr
         hot_ids.append(variant(p, store_id, "Satuan", hot_stock))
 
     with engine.begin() as connection:
-        _insert(connection, User.__table__, users)
-        _insert(connection, UserRole.__table__, roles)
-        _insert(connection, Store.__table__, store_rows)
-        _insert(connection, Product.__table__, product_rows)
-        _insert(connection, Variant.__table__, variant_rows)
-        # Explicit ids leave the sequences at 1; move them on so the app can insert.
-        for table in ("users", "user_roles", "stores", "products", "variants"):
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            ))
-        connection.execute(text("ANALYZE"))
+        load_rows(connection, [(User.__table__, users), (UserRole.__table__, roles), (Store.__table__, store_rows),
+                               (Product.__table__, product_rows), (Variant.__table__, variant_rows)])
     return Market([s["id"] for s in store_rows], pool, hot_ids, stock, hot_stock)
