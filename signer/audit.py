@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from signer.models import AuditEntry, AuditHead
 from signer.ports import Clock, UnitOfWork
@@ -33,18 +33,27 @@ def _digest(prev_hash: str, seq: int, at: datetime, event: str, document: str | 
     return hashlib.sha256(prev_hash.encode() + body.encode()).hexdigest()
 
 
+# Built once: the statements of an append are the same every time, only the values change.
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_NEW_HEAD = insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
+_ENTRY = insert(AuditEntry)
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+
 def append(uow: UnitOfWork, clock: Clock, event: str, *, actor: str, document: str | None = None,
            details: dict | None = None) -> str:
     """Add an entry in the caller's (write) transaction and return its hash; the caller commits.
 
-    Three plain statements (read the head, insert the entry, move the head) rather than ORM
-    objects: the head is locked from here to the commit, on SQLite the whole database is, so
-    the shorter this runs the less other requests wait.
+    Three plain statements on the transaction's connection (read the head, insert the entry,
+    move the head), not ORM objects: the head is locked from here to the commit, on SQLite the
+    whole database is, so the shorter this runs the less other requests wait. An entry refers
+    to its document by public id, not by a foreign key, so the ORM objects the caller has not
+    flushed yet need not be written first.
     """
-    session = uow.session
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
+    connection = uow.session.connection()
+    head = connection.execute(_HEAD).first()
     if head is None:
-        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        connection.execute(_NEW_HEAD)
         prev_seq, prev_hash = 0, GENESIS
     else:
         prev_seq, prev_hash = head
@@ -52,9 +61,9 @@ def append(uow: UnitOfWork, clock: Clock, event: str, *, actor: str, document: s
     seq = prev_seq + 1
     details = details or {}
     digest = _digest(prev_hash, seq, at, event, document, actor, details)
-    session.execute(insert(AuditEntry).values(seq=seq, at=at, event=event, document=document, actor=actor,
-                                              details=details, prev_hash=prev_hash, hash=digest))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+    connection.execute(_ENTRY, {"seq": seq, "at": at, "event": event, "document": document, "actor": actor,
+                                "details": details, "prev_hash": prev_hash, "hash": digest})
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
     return digest
 
 

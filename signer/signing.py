@@ -26,6 +26,7 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from signer._sync import outside_event_loop
 from signer.errors import NotAPdf, SigningRefused
+from signer.reservation import SignatureSizes
 from signer.trust import TrustPolicy
 
 __all__ = ["Level", "SigningPolicy", "Stamp", "sign_pdf", "prepare_fields", "page_count", "check_certificate", "PARAF", "APPROVAL"]
@@ -123,16 +124,37 @@ def prepare_fields(data: bytes, steps: list[tuple[str, bool]]) -> bytes:
 
 @outside_event_loop
 def sign_pdf(data: bytes, signer: signers.Signer, *, trust: TrustPolicy, timestamper: TimeStamper | None,
-             policy: SigningPolicy = APPROVAL, stamp: Stamp | None = None, field_name: str | None = None) -> bytes:
+             policy: SigningPolicy = APPROVAL, stamp: Stamp | None = None, field_name: str | None = None,
+             sizes: SignatureSizes | None = None) -> bytes:
     """The signed PDF's bytes (the input plus one incremental update).
 
     When ``field_name`` names an existing field the signature fills it (see :func:`prepare_fields`);
     otherwise a new field (so named, or numbered) is added, visible on the last page when there
-    is a stamp.
+    is a stamp. With ``sizes`` (kept by the caller from one signature to the next) the room for
+    the signature container is what this key's earlier signatures needed, not a dummy signature
+    made each time (see :mod:`signer.reservation`).
     """
     level = _level(policy, trust)
     if level != Level.B_B and timestamper is None:
         raise ValueError(f"PAdES {level.value} needs a timestamp authority")
+    # B-LTA ends with a document timestamp, whose container is the file's last one: not measured.
+    size_key = (signer.signing_cert.sha256, level, id(timestamper)) \
+        if sizes is not None and level != Level.B_LTA and signer.signing_cert is not None else None
+    reserve = sizes.reserve(size_key) if size_key else None
+    try:
+        signed = _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, reserve)
+    except SigningError as error:
+        if reserve is None or "larger than expected" not in str(error):
+            raise
+        sizes.forget(size_key)  # the key or the TSA changed: measure again
+        reserve = None
+        signed = _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, None)
+    if size_key and reserve is None:
+        sizes.learn(size_key, signed)
+    return signed
+
+
+def _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, reserve) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         existing = {name: f for name, _, f in fields.enumerate_sig_fields(writer.prev)}
@@ -152,8 +174,8 @@ def sign_pdf(data: bytes, signer: signers.Signer, *, trust: TrustPolicy, timesta
         use_pades_lta=level == Level.B_LTA,
         validation_context=trust.validation_context() if level in (Level.B_LT, Level.B_LTA) else None,
     )
-    if field_name in existing:
-        rect = existing[field_name].get_object().get("/Rect")
+    if meta.field_name in existing:
+        rect = existing[meta.field_name].get_object().get("/Rect")
         visible = stamp is not None and rect is not None and abs(float(rect[2]) - float(rect[0])) > 0
         field_spec = None
     else:
@@ -171,12 +193,13 @@ def sign_pdf(data: bytes, signer: signers.Signer, *, trust: TrustPolicy, timesta
         params = {"url": stamp.verify_url, "position": stamp.position, "number": stamp.document_number}
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=out, appearance_text_params=params)
+        pdf_signer.sign_pdf(writer, output=out, appearance_text_params=params, bytes_reserved=reserve)
     except (PathError, ValidationError) as error:
         raise SigningRefused("Sertifikat penanda tangan tidak dapat divalidasi (tidak tepercaya, "
                              "kedaluwarsa atau dicabut).", cause="certificate") from error
     except SigningError as error:
-        if "revoked" in str(error).lower() or "valid" in str(error).lower():
+        message = str(error).lower()
+        if "larger than expected" not in message and ("revoked" in message or "valid" in message):
             raise SigningRefused("Sertifikat penanda tangan tidak dapat divalidasi.", cause="certificate") from error
         raise
     return out.getvalue()

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pyhanko.sign.timestamps import TimeStamper
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from signer import audit
 from signer.errors import Conflict, DocumentNotFound, NotYourTurn, PkiMissing, SigningRefused, WorkflowError
 from signer.keys import KeyLocked, SigningKey, key_from_reference
 from signer.models import DocumentVersion, SignerAccount, SigningDocument, SigningStep
 from signer.ports import Clock, DocumentStore, UnitOfWork, document_key, system_clock
+from signer.reservation import SignatureSizes
 from signer.signing import Level, SigningPolicy, Stamp, check_certificate, page_count, prepare_fields, sign_pdf
 from signer.trust import TrustPolicy
 from signer.validation import DocumentReport, ValidationPolicy, verify_pdf
@@ -55,6 +56,8 @@ class SignerSetup:
     number_format: str = "{seq:05d}/TTE-SMD/{year}"
     # certificate SHA-256 -> monotonic deadline of its last passed check (see _check_certificate)
     certificate_checks: dict = field(default_factory=dict, compare=False, repr=False)
+    # room each key's signature container needs, measured by its first signature here
+    signature_sizes: SignatureSizes = field(default_factory=SignatureSizes, compare=False, repr=False)
 
 
 class StepIn(NamedTuple):
@@ -255,7 +258,7 @@ def _sign(uow: UnitOfWork, setup: SignerSetup, document: SigningDocument, *, use
                 raise KeyLocked()
             _check_certificate(setup, signer)
             signed = sign_pdf(current, signer, trust=setup.trust, timestamper=setup.timestamper, policy=policy,
-                              stamp=stamp, field_name=_field(position))
+                              stamp=stamp, field_name=_field(position), sizes=setup.signature_sizes)
     except KeyLocked:
         raise _refuse(uow, setup, document, user_id, "secret", SigningRefused()) from None
     except SigningRefused as error:
@@ -293,14 +296,17 @@ def document_bytes(setup: SignerSetup, document: SigningDocument) -> bytes:
     return setup.store.get(document_key(document.current_sha256))
 
 
+# One query (the version, its document and its number of steps), built once: every
+# verification asks it, and run on the connection, with no ORM objects to build.
+_STEP_COUNT = select(func.count(SigningStep.id)).where(SigningStep.document_id == SigningDocument.id).scalar_subquery()
+_ISSUED = (select(SigningDocument.public_id, SigningDocument.number, SigningDocument.title, SigningDocument.status,
+                  DocumentVersion.version, _STEP_COUNT, SigningDocument.current_sha256)
+           .join(SigningDocument, SigningDocument.id == DocumentVersion.document_id)
+           .where(DocumentVersion.sha256 == bindparam("sha256")))
+
+
 def issued_version(uow: UnitOfWork, sha256: str) -> Issued | None:
-    """One query (the version, its document and its number of steps): every verification asks."""
-    steps = select(func.count(SigningStep.id)).where(SigningStep.document_id == SigningDocument.id).scalar_subquery()
-    row = uow.session.execute(
-        select(SigningDocument.public_id, SigningDocument.number, SigningDocument.title, SigningDocument.status,
-               DocumentVersion.version, steps, SigningDocument.current_sha256)
-        .join(SigningDocument, SigningDocument.id == DocumentVersion.document_id)
-        .where(DocumentVersion.sha256 == sha256)).one_or_none()
+    row = uow.session.connection().execute(_ISSUED, {"sha256": sha256}).one_or_none()
     if row is None:
         return None
     public_id, number, title, status, version, of, current = row
@@ -311,10 +317,14 @@ def verify_document(uow: UnitOfWork, setup: SignerSetup, data: bytes, *, actor: 
                     ) -> tuple[DocumentReport, Issued | None]:
     """Validate any PDF; when it is a file the city issued, say where it stands and log the check."""
     report = verify_pdf(data, setup.trust, policy=setup.validation)
+    # One short transaction that may write: the lookup, and the audit entry when the file is the
+    # city's (on SQLite a separate read first would cost a second BEGIN/COMMIT on every check).
+    uow.begin_write()
     issued = issued_version(uow, report.sha256)
     if issued is not None:
-        uow.begin_write()
         audit.append(uow, setup.clock, "document.verified", actor=actor, document=issued.document_id,
                      details={"sha256": report.sha256, "version": issued.version, "indication": report.indication})
         uow.commit()
+    else:
+        uow.rollback()
     return report, issued

@@ -129,3 +129,70 @@ def test_cli_init_pki_sign_verify(tmp_path, monkeypatch):
     result = runner.invoke(main, ["sign", str(tmp_path / "in.pdf"), "-o", str(tmp_path / "o2.pdf"), "--key", str(key),
                                   "--paraf"], input="demo-pass\n")
     assert result.exit_code == 0, result.output
+
+
+def test_reserved_room_is_measured_once_then_reused_and_remeasured_when_too_small():
+    """The first signature with a key measures its container; later ones reserve that plus a
+    margin instead of making a dummy signature; a reservation too small to hold the real one
+    (a new TSA certificate, say) is signed again with pyHanko's estimate and measured anew."""
+    import io
+
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signer.reservation import SignatureSizes, container_size
+    from signer.signing import Stamp, sign_pdf
+    from signer.trust import local_timestamper
+
+    pki = city_pki()
+    timestamper = local_timestamper(pki)
+    sizes = SignatureSizes()
+    stamp = Stamp("Andi Harun", "Wali Kota Samarinda", "001/TTE-SMD/2026", "http://localhost:8000/verify/d/x")
+
+    def sign(n: int) -> bytes:
+        with Pkcs12Key.from_file(pki.official("walikota").p12).unlocked(PASSPHRASE) as signer:
+            key = (signer.signing_cert.sha256, Level.B_T, id(timestamper))
+            signed = sign_pdf(letter_pdf(2, subject=f"Perihal {n}"), signer, trust=trust(), timestamper=timestamper,
+                              policy=SigningPolicy(level=Level.B_T), stamp=stamp, sizes=sizes)
+        return signed, key
+
+    def placeholder_and_real(signed: bytes) -> tuple[int, int]:
+        sig = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[-1]
+        raw = bytes(sig.sig_object["/Contents"])
+        return len(raw), len(cms.ContentInfo.load(raw, strict=False).dump())
+
+    first, key = sign(1)
+    placeholder, real = placeholder_and_real(first)
+    assert container_size(first) == real
+    assert sizes.reserve(key) == 2 * (real + 1024)
+    assert placeholder >= real * 1.4  # pyHanko's own estimate: +50 %
+
+    second, _ = sign(2)
+    placeholder, real = placeholder_and_real(second)
+    assert placeholder == container_size(first) + 1024 and real <= placeholder
+    assert verify_pdf(second, trust()).passed
+
+    sizes._sizes[key] = 100  # as if the container had grown past what was measured
+    third, _ = sign(3)
+    assert verify_pdf(third, trust()).passed
+    assert sizes.reserve(key) == 2 * (container_size(third) + 1024)
+
+
+def test_pdfsig_accepts_a_signature_in_reserved_room(tmp_path):
+    if not shutil.which("pdfsig"):
+        missing_component("pdfsig: Debian package 'poppler-utils' is not installed (scripts/system-deps.sh)")
+    from signer.reservation import SignatureSizes
+    from signer.signing import Stamp, sign_pdf
+    from signer.trust import local_timestamper
+
+    pki, sizes = city_pki(), SignatureSizes()
+    timestamper = local_timestamper(pki)
+    stamp = Stamp("Andi Harun", "Wali Kota Samarinda", "001/TTE-SMD/2026", "http://localhost:8000/verify/d/x")
+    for n in (1, 2):  # the second signature uses the room the first one measured
+        with Pkcs12Key.from_file(pki.official("walikota").p12).unlocked(PASSPHRASE) as signer:
+            signed = sign_pdf(letter_pdf(2, subject=f"Perihal {n}"), signer, trust=trust(), timestamper=timestamper,
+                              policy=SigningPolicy(level=Level.B_T), stamp=stamp, sizes=sizes)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed)
+    (sig,) = pdfsig(path, pdfsig_nssdir(tmp_path))
+    assert sig["Signature Validation"] == "Signature is Valid."
