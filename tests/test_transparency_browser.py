@@ -35,6 +35,8 @@ def covid_server(make_app, database_url, tmp_path):
     rows[0] |= {"nama": "Rahmawati Syahrani", "kelurahan": KELURAHAN.name, "kecamatan": KECAMATAN.name,
                 "alamat": f"Jl. Cendana No. 4, HP {PHONE}", "rt": "7", "rw": "3"}
     rows[1] |= {"nama": "Rahmat Hidayat", "kelurahan": KELURAHAN.name, "kecamatan": KECAMATAN.name}
+    for n, row in enumerate(rows[2:16]):  # more matches for "rahma" than one page of results
+        row |= {"nama": f"Rahmi {'Putri' if n % 2 else 'Ayu'}", "kelurahan": KELURAHAN.name, "kecamatan": KECAMATAN.name}
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
     for kind, data, columns in (("bansos", rows, BANSOS_COLUMNS),
@@ -77,7 +79,16 @@ def citizen_looks_up_a_name(browser, base, identifiers):
     search.click()
     page.keyboard.type("rahma", delay=30)
     page.wait_for_selector(".covid-lookup__results tbody tr")
+    # Exact lengths rank first ("Rahmi", 14 of them), a page of ten at a time.
+    assert page.locator(".covid-lookup__results tbody tr").count() == 10
+    assert "10 pertama ditampilkan" in page.inner_text(".covid-lookup__status")
+    more = page.locator(".covid-lookup__more")
+    more.click()
+    page.wait_for_function("!document.querySelector('.covid-lookup__status').textContent.includes('pertama')")
+    assert page.locator(".covid-lookup__results tbody tr").count() > 15  # all of them now
+    assert more.is_hidden()
     found = page.locator(".covid-lookup__results tbody tr").all_inner_texts()
+    assert all("R**** " in row for row in found[:14]), found
     assert any("R******** S*******" in row and "007/003" in row for row in found), found
     assert any("R***** H******" in row for row in found), found  # "rahma" is the start of both names
     search.fill("")

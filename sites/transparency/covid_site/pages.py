@@ -283,10 +283,12 @@ def kelurahan_page(data: SiteData, kel: Kelurahan, kec: Kecamatan, bansos: Banso
         'placeholder="contoh: Siti Aminah" aria-describedby="cari-penerima-status">',
         '<p id="cari-penerima-status" class="covid-lookup__status" aria-live="polite">'
         f"{format_int(count)} baris penerima di kelurahan ini.</p>",
+        '<div class="covid-lookup__list">'
         '<table class="covid-lookup__results" hidden><thead><tr><th scope="col">Nama (tersamar)</th>'
         '<th scope="col">RT/RW</th><th scope="col">Program</th><th scope="col">Periode</th>'
         '<th scope="col">Status</th></tr></thead><tbody></tbody></table>',
-        "</div>",
+        '<button type="button" class="covid-lookup__more md-button" hidden>Tampilkan lebih banyak</button>',
+        "</div></div>",
         '<noscript><p>Pencarian memerlukan JavaScript. Daftar lengkap (tersamar) tersedia sebagai CSV di bawah.</p></noscript>',
         "",
         f"Daftar penerima tersamar kelurahan ini: [CSV](../{recipients_csv_path(kel)}). "

@@ -5,17 +5,22 @@
  * typed word matches a masked word with the same first letter and the same length (the last
  * typed word may be unfinished: at least its length, ranked after exact lengths). Honorifics
  * ("Hj.") are kept as written.
+ *
+ * Results come a page at a time (PAGE rows, then "Tampilkan lebih banyak"): on a cheap phone
+ * every row costs style, layout and paint on each keystroke, and a phone screen shows about ten.
  */
 (function () {
   "use strict";
-  var MAX_SHOWN = 25;
+  var PAGE = 10;
   var box = document.querySelector(".covid-lookup");
   if (!box) { return; }
   var input = box.querySelector("input");
   var status = box.querySelector(".covid-lookup__status");
   var table = box.querySelector("table");
   var body = table.querySelector("tbody");
+  var more = box.querySelector(".covid-lookup__more");
   var periods = null, statuses = null, entries = null, loading = null;
+  var hits = [], shown = 0;
 
   // The file is gzipped. Served with "Content-Encoding: gzip" (the publisher's headers) the
   // browser has already inflated it; from a plain static server we inflate it here.
@@ -40,6 +45,7 @@
         .then(function (doc) {
           periods = doc.periode.map(function (p) { return p.split("|").map(esc); });
           statuses = doc.status.map(esc);
+          box.classList.add("covid-lookup--ready");
           entries = doc.penerima.map(function (row) {
             return { row: row, words: row[0].toLowerCase().split(" ") };
           });
@@ -87,8 +93,10 @@
     if (!entries) { return; }
     var typed = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     if (!typed.length) {
+      hits = [];
+      shown = 0;
       body.innerHTML = "";
-      table.hidden = true;
+      table.hidden = more.hidden = true;
       status.textContent = entries.length + " baris penerima di kelurahan ini.";
       return;
     }
@@ -97,19 +105,29 @@
       var r = rank(entries[i].words, typed);
       if (r >= 0) { byRank[r].push(entries[i].row); }
     }
-    var hits = byRank[0].concat(byRank[1], byRank[2], byRank[3]);
-    var found = hits.length, html = "";
-    for (var k = 0; k < Math.min(found, MAX_SHOWN); k++) {
+    hits = byRank[0].concat(byRank[1], byRank[2], byRank[3]);
+    shown = 0;
+    body.innerHTML = "";
+    table.hidden = hits.length === 0;
+    showMore();
+  }
+
+  function showMore() {
+    var html = "", end = Math.min(hits.length, shown + PAGE);
+    for (var k = shown; k < end; k++) {
       var row = hits[k], period = periods[row[2]];
       html += "<tr><td>" + esc(row[0]) + "</td><td>" + esc(row[1]) + "</td><td>" + period[0] + "</td><td>" +
         period[1] + "</td><td>" + statuses[row[3]] + "</td></tr>";
     }
-    body.innerHTML = html;
-    table.hidden = found === 0;
+    body.insertAdjacentHTML("beforeend", html);
+    shown = end;
+    var found = hits.length;
+    more.hidden = shown >= found;
     status.textContent = found === 0 ? "Tidak ada nama yang cocok."
-      : found + " baris cocok" + (found > MAX_SHOWN ? ", " + MAX_SHOWN + " pertama ditampilkan." : ".");
+      : found + " baris cocok" + (found > shown ? ", " + shown + " pertama ditampilkan." : ".");
   }
 
   input.addEventListener("focus", load);
   input.addEventListener("input", function () { if (entries) { search(); } else { load(); } });
+  more.addEventListener("click", showMore);
 }());
