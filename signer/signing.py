@@ -144,7 +144,7 @@ def sign_pdf(data: bytes, signer: signers.Signer, *, trust: TrustPolicy, timesta
     try:
         signed = _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, reserve)
     except SigningError as error:
-        if reserve is None or "larger than expected" not in str(error):
+        if reserve is None or not _room_too_small(error):
             raise
         sizes.forget(size_key)  # the key or the TSA changed: measure again
         reserve = None
@@ -152,6 +152,11 @@ def sign_pdf(data: bytes, signer: signers.Signer, *, trust: TrustPolicy, timesta
     if size_key and reserve is None:
         sizes.learn(size_key, signed)
     return signed
+
+
+def _room_too_small(error: SigningError) -> bool:
+    # pyHanko says so only in words: "Final ByteRange payload larger than expected: ..."
+    return "larger than expected" in str(error)
 
 
 def _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, reserve) -> bytes:
@@ -198,8 +203,7 @@ def _sign(data, signer, trust, timestamper, policy, stamp, field_name, level, re
         raise SigningRefused("Sertifikat penanda tangan tidak dapat divalidasi (tidak tepercaya, "
                              "kedaluwarsa atau dicabut).", cause="certificate") from error
     except SigningError as error:
-        message = str(error).lower()
-        if "larger than expected" not in message and ("revoked" in message or "valid" in message):
+        if "revoked" in str(error).lower() or "valid" in str(error).lower():
             raise SigningRefused("Sertifikat penanda tangan tidak dapat divalidasi.", cause="certificate") from error
         raise
     return out.getvalue()
