@@ -24,12 +24,15 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
+from signer import pdf_speedups
 from signer._sync import outside_event_loop
 from signer.errors import NotAPdf, SigningRefused
 from signer.reservation import SignatureSizes
 from signer.trust import TrustPolicy
 
 __all__ = ["Level", "SigningPolicy", "Stamp", "sign_pdf", "prepare_fields", "page_count", "check_certificate", "PARAF", "APPROVAL"]
+
+pdf_speedups.install()  # pyHanko reads /Contents byte by byte otherwise (signer/pdf_speedups.py)
 
 
 class Level(str, Enum):

@@ -26,12 +26,15 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko.sign.validation.status import PdfSignatureStatus
 
+from signer import pdf_speedups
 from signer._sync import outside_event_loop
 from signer.errors import NotAPdf
 from signer.trust import TrustPolicy
 
 __all__ = ["ValidationPolicy", "SignatureReport", "DocumentReport", "verify_pdf", "TOTAL_PASSED",
            "INDETERMINATE", "TOTAL_FAILED"]
+
+pdf_speedups.install()  # pyHanko reads /Contents byte by byte otherwise (signer/pdf_speedups.py)
 
 TOTAL_PASSED, INDETERMINATE, TOTAL_FAILED = "TOTAL_PASSED", "INDETERMINATE", "TOTAL_FAILED"
 _RANK = {TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2}

@@ -24,7 +24,10 @@ One run
      with the passphrase, checks the certificate, signs, stores both files by SHA-256 and
      appends to the audit chain for every request;
    - *direct verify*: ``PdfFileReader`` + ``validate_pdf_signature`` with a
-     ``ValidationContext(trust_roots, crls, allow_fetching=False)`` on a signed file;
+     ``ValidationContext(trust_roots, crls, allow_fetching=False)`` on a signed file, pyHanko as
+     shipped (every direct phase is); *direct verify+fast-hex* is the same with the API's
+     faster reader of hex strings (``signer/pdf_speedups.py``) installed: a reference that
+     shows what the API's own overhead is;
    - *API verify*: ``POST /api/v1/verifications`` with the same file (a city-issued file, so
      each check is also looked up by SHA-256 and logged in the audit chain);
 
@@ -111,11 +114,22 @@ def _direct_signer(pki_dir: str, worker: int):
     return make, params
 
 
+def _use_hex_reader(fast: bool) -> None:
+    """The direct phases are pyHanko as shipped, unless a phase says otherwise: importing
+    ``signer.signing`` or ``signer.validation`` installs the API's faster hex-string reader
+    (``signer/pdf_speedups.py``) into pyHanko, so each direct process sets it explicitly."""
+    from signer import pdf_speedups
+
+    (pdf_speedups.install if fast else pdf_speedups.uninstall)()
+    assert pdf_speedups.installed() == fast
+
+
 def _direct_sign_loop(pki_dir: str, pages: int, unlock_each: bool, worker: int, warmup: float, duration: float,
                       out, reserve: int | None = None):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     make, params = _direct_signer(pki_dir, worker)
+    _use_hex_reader(False)
     pdf_signer = make()
     done, n, start = 0, 0, time.monotonic()
     measure_from, stop = start + warmup, start + warmup + duration
@@ -131,7 +145,8 @@ def _direct_sign_loop(pki_dir: str, pages: int, unlock_each: bool, worker: int, 
     out.put(done)
 
 
-def _direct_verify_loop(pki_dir: str, signed: bytes, worker: int, warmup: float, duration: float, out):
+def _direct_verify_loop(pki_dir: str, signed: bytes, worker: int, warmup: float, duration: float, out,
+                        fast_hex: bool = False):
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -140,6 +155,7 @@ def _direct_verify_loop(pki_dir: str, signed: bytes, worker: int, warmup: float,
     from signer.trust import TrustPolicy
 
     trust = TrustPolicy.from_pki(CityPki(Path(pki_dir)))
+    _use_hex_reader(fast_hex)
     done, start = 0, time.monotonic()
     measure_from, stop = start + warmup, start + warmup + duration
     while (now := time.monotonic()) < stop:
@@ -322,6 +338,8 @@ def main() -> None:
                                                           (pki_dir, pages, True, i, w, d)),
                 "sign API": lambda i: (_api_sign_loop, (base, token, pages, args.level, i, w, d)),
                 "verify direct": lambda i: (_direct_verify_loop, (pki_dir, signed, i, w, d)),
+                "verify direct+fast-hex": lambda i: (functools.partial(_direct_verify_loop, fast_hex=True),
+                                                     (pki_dir, signed, i, w, d)),
                 "verify API": lambda i: (_api_verify_loop, (base, signed, i, w, d)),
             }
             rates = {name: 0.0 for name in phases}
@@ -332,7 +350,8 @@ def main() -> None:
             for op, direct_name, api_name in (("sign", "sign direct", "sign API"),
                                               ("sign", "sign direct+unlock", "sign API"),
                                               ("sign", "sign direct+unlock+reserved", "sign API"),
-                                              ("verify", "verify direct", "verify API")):
+                                              ("verify", "verify direct", "verify API"),
+                                              ("verify", "verify direct+fast-hex", "verify API")):
                 direct, api = rates[direct_name], rates[api_name]
                 rows.append({"pages": pages, "operation": op, "baseline": direct_name, "direct_per_s": round(direct, 2),
                              "api_per_s": round(api, 2), "ratio": round(api / direct, 3) if direct else None})
