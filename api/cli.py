@@ -147,7 +147,7 @@ def sites_build(name: str, out: Path | None) -> None:
 def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs, verify) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
+    from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, UploadFailed, publish
     from sites.registry import UnknownSite, site
     from sites.storage import open_storage
 
@@ -182,7 +182,7 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
         summary = publish(name, source, storage, target=target, options=options, progress=progress, on_plan=on_plan)
     except (PublishLocked, TooManyDeletes, FileNotFoundError) as error:
         raise click.ClickException(str(error))
-    except (ClientError, BotoCoreError, OSError) as error:  # missing bucket, refused credentials, no network
+    except (ClientError, BotoCoreError, OSError, UploadFailed) as error:  # missing bucket, refused credentials, no network
         raise click.ClickException(f"publishing to {target} failed: {error}")
     finally:
         if "it" in bar:

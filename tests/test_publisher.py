@@ -279,3 +279,52 @@ def test_local_folder_target_and_dry_run(tmp_path):
     summary = publish("docs", site, storage, target="file")
     assert (summary.uploaded, summary.deleted) == (0, 1)
     assert not (tmp_path / "live/robots.txt").exists()
+
+
+@pytest.mark.s3
+def test_a_big_phase_uploads_from_several_processes_and_reports_their_failure(seaweedfs, tmp_path, monkeypatch):
+    from sites.publish import UploadFailed, processes
+
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/besar"
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    monkeypatch.setattr(processes.os, "cpu_count", lambda: 2)  # split even on a one-CPU machine
+    assert processes.processes_for(processes.MIN_FILES, storage) == 2
+    assert processes.processes_for(processes.MIN_FILES, open_storage(str(tmp_path / "lokal"))) == 1
+
+    site = synthetic_site(tmp_path / "a", processes.MIN_FILES + 20)
+    seen = []
+    summary = publish("besar", site, storage, target=target, progress=lambda phase, n: seen.append((phase, n)))
+    assert summary.uploaded == 2 * (processes.MIN_FILES + 20) + 2
+    assert keys(seaweedfs, name, "besar/") == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} | {MANIFEST_KEY}
+    assert sum(n for phase, n in seen if phase == "assets") == processes.MIN_FILES + 20  # progress from the children
+    client = boto3.client("s3", endpoint_url=seaweedfs)
+    head = client.head_object(Bucket=name, Key="besar/assets/p7.%08x.css" % ((7 * 2654435761) % 2**32))
+    assert head["ContentType"].startswith("text/css") and "immutable" in head["CacheControl"]
+
+    # A file that vanishes after planning fails its process: the phase raises, no later phase
+    # starts (the pages stay the old ones) and the manifest is not replaced.
+    newer = synthetic_site(tmp_path / "b", processes.MIN_FILES + 20, version="baru")
+    for path in newer.glob("assets/*.css"):
+        path.write_bytes(path.read_bytes() + b"/* baru */")
+    real_plan = publisher_module().make_plan
+
+    def plan_then_lose_a_file(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        (newer / plan.uploads["assets"][-1]).unlink()
+        return plan
+
+    monkeypatch.setattr(publisher_module(), "make_plan", plan_then_lose_a_file)
+    manifest_before = client.get_object(Bucket=name, Key=f"besar/{MANIFEST_KEY}")["Body"].read()
+    with pytest.raises(UploadFailed, match="FileNotFoundError"):
+        publish("besar", newer, storage, target=target)
+    page = client.get_object(Bucket=name, Key="besar/p3/index.html")["Body"].read()
+    assert b"v1 3" in page
+    assert client.get_object(Bucket=name, Key=f"besar/{MANIFEST_KEY}")["Body"].read() == manifest_before
+    assert LOCK_KEY not in keys(seaweedfs, name, "besar/")  # released on the way out
+
+
+def publisher_module():
+    import sites.publish.publisher as module
+
+    return module

@@ -6,6 +6,8 @@ stored beside the site, never ETags or mtimes), headers by pattern, ordered uplo
 deletions, a dry run; plus a lock so two publishes cannot interleave.
 """
 
-from sites.publish.publisher import PublishLocked, PublishOptions, PublishSummary, TooManyDeletes, publish
+from sites.publish.publisher import (
+    PublishLocked, PublishOptions, PublishSummary, TooManyDeletes, UploadFailed, publish,
+)
 
-__all__ = ["publish", "PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes"]
+__all__ = ["publish", "PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes", "UploadFailed"]

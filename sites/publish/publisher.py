@@ -13,9 +13,11 @@ from sites.publish.manifest import (
     MANIFEST_KEY, PENDING_KEY, dump_manifest, dump_pending, load_manifest, load_pending, scan_site,
 )
 from sites.publish.plan import PHASES, Plan, make_plan
+from sites.publish.processes import Upload, UploadFailed, processes_for, upload as upload_in_processes
 from sites.storage import ObjectStorage
 
-__all__ = ["PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes", "publish", "plan_publish", "read_remote"]
+__all__ = ["PublishOptions", "PublishSummary", "PublishLocked", "TooManyDeletes", "UploadFailed", "publish",
+           "plan_publish", "read_remote"]
 
 DELETE_BATCH = 1000
 
@@ -150,7 +152,7 @@ def publish(
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             for phase in PHASES:
                 if plan.uploads[phase]:
-                    _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress)
+                    _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress, options.jobs)
                     lock.refresh()
         if plan.upload_count or plan.deletes or remote.manifest is None:
             published_at = datetime.now(timezone.utc).isoformat()
@@ -185,7 +187,15 @@ def _summary(site, target, plan, options, started) -> PublishSummary:
     )
 
 
-def _upload_phase(pool, storage, site_dir, local, keys, phase, progress) -> None:
+def _upload_phase(pool, storage, site_dir, local, keys, phase, progress, jobs) -> None:
+    processes = processes_for(len(keys), storage)
+    if processes > 1:
+        items = [Upload(key, local[key].content_type, local[key].cache_control, local[key].content_encoding)
+                 for key in keys]
+        upload_in_processes(storage, site_dir, items, processes=processes, jobs=max(jobs, processes),
+                            progress=(lambda n: progress(phase, n)) if progress else None)
+        return
+
     def upload(key: str) -> None:
         entry = local[key]
         storage.put(key, (site_dir / key).read_bytes(), content_type=entry.content_type,

@@ -58,6 +58,11 @@ class ObjectStorage(ABC):
     def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
         """Overwrite ``key`` only if it is still at ``version``: the new version, or None when it changed."""
 
+    def for_another_process(self) -> "ObjectStorage | None":
+        """The same target for a forked upload process (its own connections), or None when
+        uploading from several processes would not help (a local folder)."""
+        return None
+
     @staticmethod
     def check_key(key: str) -> str:
         parts = key.split("/")
