@@ -95,7 +95,7 @@ def upload(storage, site_dir: Path, items: list[Upload], *, processes: int, jobs
             theirs.close()
             children.append((child, mine))
         waiting = {mine: child for child, mine in children}
-        while waiting:
+        while waiting and not errors:  # on the first failure the others are stopped (finally)
             for conn in wait(list(waiting)):
                 try:
                     kind, value = conn.recv()
