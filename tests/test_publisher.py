@@ -17,7 +17,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish
+from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, publish, publisher
 from sites.publish.headers import CONTENT_TYPES, UnknownFileType, headers_for
 from sites.publish.lock import PublishLock
 from sites.publish.manifest import LOCK_KEY, MANIFEST_KEY, PENDING_KEY
@@ -307,14 +307,14 @@ def test_a_big_phase_uploads_from_several_processes_and_reports_their_failure(se
     newer = synthetic_site(tmp_path / "b", processes.MIN_FILES + 20, version="baru")
     for path in newer.glob("assets/*.css"):
         path.write_bytes(path.read_bytes() + b"/* baru */")
-    real_plan = publisher_module().make_plan
+    real_plan = publisher.make_plan
 
     def plan_then_lose_a_file(*args, **kwargs):
         plan = real_plan(*args, **kwargs)
         (newer / plan.uploads["assets"][-1]).unlink()
         return plan
 
-    monkeypatch.setattr(publisher_module(), "make_plan", plan_then_lose_a_file)
+    monkeypatch.setattr(publisher, "make_plan", plan_then_lose_a_file)
     manifest_before = client.get_object(Bucket=name, Key=f"besar/{MANIFEST_KEY}")["Body"].read()
     with pytest.raises(UploadFailed, match="FileNotFoundError"):
         publish("besar", newer, storage, target=target)
@@ -322,9 +322,3 @@ def test_a_big_phase_uploads_from_several_processes_and_reports_their_failure(se
     assert b"v1 3" in page
     assert client.get_object(Bucket=name, Key=f"besar/{MANIFEST_KEY}")["Body"].read() == manifest_before
     assert LOCK_KEY not in keys(seaweedfs, name, "besar/")  # released on the way out
-
-
-def publisher_module():
-    import sites.publish.publisher as module
-
-    return module

@@ -29,7 +29,6 @@ class S3Storage(ObjectStorage):
                  public_url: str | None = None, client=None):
         if not bucket:
             raise ValueError("s3:// storage URL needs a bucket: s3://BUCKET/PREFIX")
-        self._settings = {"bucket": bucket, "prefix": prefix, "endpoint_url": endpoint_url, "public_url": public_url}
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.endpoint_url = endpoint_url
@@ -64,7 +63,9 @@ class S3Storage(ObjectStorage):
             return self._client
 
     def for_another_process(self) -> "S3Storage":
-        return S3Storage(**self._settings)  # a new client: botocore's connections are not fork-safe
+        # a new client: botocore's connections are not fork-safe
+        return S3Storage(bucket=self.bucket, prefix=self.prefix, endpoint_url=self.endpoint_url,
+                         public_url=self.public_url)
 
     def _key(self, key: str) -> str:
         return self.prefix + self.check_key(key)
