@@ -112,6 +112,17 @@ def test_expired_reservations_free_their_units_without_any_sweep(app, api, marke
     response = complete(api, first["id"])
     assert response.status_code == 409
     assert response.json["lines"][0]["available"] == 0
+    # Completion writes its orders before it locks the stock; losing the check must undo them,
+    # and must not store the refusal under the Idempotency-Key: the same key is tried afresh.
+    with app.extensions["smartcity"].session_factory() as session:
+        assert session.query(Order).filter_by(checkout_id=first["id"]).count() == 0
+    assert api.call("GET", f"/api/v1/checkouts/{first['id']}").json["completed"] is False
+    with app.extensions["smartcity"].session_factory() as session:
+        session.execute(update(Reservation).values(reserved_until=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    retried = complete(api, first["id"])
+    assert retried.status_code == 201, retried.json
+    assert available(api, sarung) == 0
 
 
 def test_idempotency_replays_and_refuses_other_bodies(api, market):

@@ -1,9 +1,12 @@
-"""Completing a checkout: one order per store, exactly once, under the stock lock.
+"""Completing a checkout: one order per store, exactly once, with the stock taken under lock.
 
-The variant rows of the cart stay locked from the availability check to the commit, so every
-statement here lengthens the time other buyers of the same goods wait. The orders, their
-lines, payments, history and allocations are therefore written with one multi-row statement
-per table, and nothing is read back but the new ids.
+The variant rows of the cart stay locked from the availability check to the commit, and every
+statement run meanwhile lengthens the time other buyers of the same goods wait. So completion
+writes in two steps: first everything that does not depend on stock (the orders, their
+payments and history, the answer and its Idempotency-Key record), then, under the lock, only
+the check and what takes the units (order lines and allocations). Each table gets one
+multi-row statement, and nothing is read back but the new ids. If the units are gone, the
+whole transaction rolls back, orders included.
 """
 
 from __future__ import annotations
@@ -90,19 +93,29 @@ def complete_checkout(
     if checkout.completed_at is not None:
         orders = list(uow.session.scalars(select(Order).where(Order.checkout_id == checkout.id).order_by(Order.id)))
         status, answer = render([PlacedOrder(o, None) for o in orders], False)
+        _remember(uow, idempotency_key, fingerprint, checkout, status, answer, now)
     else:
-        placed = _place_orders(uow, checkout, providers=providers, now=now)
-        status, answer = render(placed, True)
+        placing = _write_orders(uow, checkout, providers=providers, now=now)
+        status, answer = render(placing.placed, True)
+        _remember(uow, idempotency_key, fingerprint, checkout, status, answer, now)
+        _take_stock(uow, checkout, placing, now=now)
+    uow.commit()
+    return status, answer
+
+
+def _remember(uow: UnitOfWork, key: str, fingerprint: str, checkout: Checkout, status: int, answer: dict,
+              now: datetime) -> None:
+    """Store the answer under its Idempotency-Key, written now rather than at the commit, so
+    that a clash is known before the stock is locked."""
     uow.session.add(IdempotencyRecord(
-        key=idempotency_key, fingerprint=fingerprint, checkout_id=checkout.id,
+        key=key, fingerprint=fingerprint, checkout_id=checkout.id,
         status_code=status, response_json=json.dumps(answer, ensure_ascii=False), created_at=now,
     ))
     try:
-        uow.commit()
+        uow.session.flush()
     except IntegrityError:  # the same key used concurrently for another checkout
         uow.rollback()
         raise InvalidInput.field("Idempotency-Key", "Kunci ini sudah dipakai untuk permintaan lain; buat kunci baru.")
-    return status, answer
 
 
 class NewPayment(NamedTuple):
@@ -127,25 +140,27 @@ class NewOrder(NamedTuple):
     payments: list[NewPayment]
 
 
-def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> list[PlacedOrder]:
+class _Placing(NamedTuple):
+    """Orders written but not yet given their units."""
+
+    placed: list[PlacedOrder]
+    lines: list[LineRequest]
+    order_lines: list[dict]  # rows for OrderLine, priced as the order totals were
+
+
+def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> _Placing:
+    """Orders, payments, history; the checkout marked complete. Nothing here reads or locks
+    stock, so none of it makes another buyer wait."""
     _ready(checkout, providers)
     lines = [LineRequest(line.variant_id, line.quantity) for line in checkout.lines]
     if not lines:
         raise InvalidInput.field("lines", "Keranjang kosong.")
-    # Delivery fees depend on the stores and the destination only: read before the stock lock.
-    fees = delivery_fees_for(uow, checkout)
-    variants = lock_variants(uow.session, [line.variant_id for line in lines])
-    check_buyable(variants, lines)
-    # Our own reservation counts for us, whether or not it has run out: if it has, the units
-    # are ours only if nobody else took them meanwhile, which this check decides.
-    ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
-
     provider = providers[checkout.payment_method]
-    parts = store_totals(uow, checkout, fees=fees)
+    parts = store_totals(uow, checkout, fees=delivery_fees_for(uow, checkout))
     tokens = [secrets.token_urlsafe(24) for _ in parts]
     session = uow.session
-    # Plain multi-row INSERTs rather than ORM objects: the rows are all known, nothing needs to
-    # be read back but the new ids, and every statement here runs while the stock is locked.
+    # Plain multi-row INSERTs rather than ORM objects: the rows are all known, and nothing
+    # needs to be read back but the new ids.
     order_ids = session.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), [
         dict(store_id=part.store.id, checkout_id=checkout.id, user_id=checkout.user_id,
              token_hash=hash_order_token(token), status="new", payment_method=checkout.payment_method,
@@ -165,7 +180,9 @@ def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         numbering.append({"id": order_id, "number": number, "status": start.order_status,
                           "payment_due_at": start.due_at, "updated_at": now})
         for line in part.lines:
-            variant = variants[line.variant_id]
+            # Copied now, from the same rows the totals were summed from: the lock below
+            # refreshes the variants, and an order's lines must add up to its total.
+            variant = line.variant
             order_lines.append(dict(
                 order_id=order_id, variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
                 sku=variant.sku, unit_price=variant.price, quantity=line.quantity, total=variant.price * line.quantity,
@@ -178,17 +195,29 @@ def _place_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         placed.append(PlacedOrder(NewOrder(order_id, number, part.store.id, start.order_status, part.total,
                                            checkout.payment_method, start.due_at, [payment]), token))
     session.execute(update(Order), numbering)
+    session.execute(insert(Payment), payments)
+    session.execute(insert(OrderStatusChange), history)
+    # The checkout's own reservations never count against it (ensure_available excludes
+    # them), so they can go before the lock; a rollback brings them back.
+    session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
+    checkout.completed_at = now  # flushed with the Idempotency-Key record, before the lock
+    return _Placing(placed, lines, order_lines)
+
+
+def _take_stock(uow: UnitOfWork, checkout: Checkout, placing: _Placing, *, now: datetime) -> None:
+    """Under the variant lock until the commit: the check, then the rows that take the units."""
+    session = uow.session
+    variants = lock_variants(session, [line.variant_id for line in placing.lines])
+    check_buyable(variants, placing.lines)
+    # Our own reservation counts for us, whether or not it has run out: if it has, the units
+    # are ours only if nobody else took them meanwhile, which this check decides.
+    ensure_available(session, variants, placing.lines, now=now, except_checkout=checkout.id)
     line_ids = session.execute(
-        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), order_lines
+        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), placing.order_lines
     ).scalars().all()
-    due = {p.order.id: p.order.payment_due_at for p in placed}
+    due = {p.order.id: p.order.payment_due_at for p in placing.placed}
     session.execute(insert(Allocation), [
         dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],
              expires_at=due[row["order_id"]], created_at=now)
-        for row, line_id in zip(order_lines, line_ids)
+        for row, line_id in zip(placing.order_lines, line_ids)
     ])
-    session.execute(insert(Payment), payments)
-    session.execute(insert(OrderStatusChange), history)
-    session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
-    checkout.completed_at = now  # written with the commit
-    return placed
