@@ -13,6 +13,7 @@ import secrets
 
 from flask import Flask, Response, json
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from commerce.errors import CommerceError, Conflict, InvalidInput, NotAllowed, NotAuthenticated, NotFound
@@ -44,6 +45,7 @@ _TITLES = {
     422: "Data tidak valid",
     429: "Terlalu banyak permintaan",
     500: "Kesalahan pada server",
+    503: "Layanan sementara tidak tersedia",
 }
 
 
@@ -157,6 +159,16 @@ def register_error_handlers(app: Flask) -> None:
         if detail == type(error).description or not detail:
             detail = _DETAILS.get(error.code, _TITLES.get(error.code, "Kesalahan"))
         return problem(error.code, detail, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):
+        # The database is unreachable, restarting, or chose this transaction as a deadlock
+        # victim: nothing was written (the transaction rolled back) and the same request can
+        # simply be sent again. Only the driver's error class is logged, never the statement.
+        reference = secrets.token_hex(6)
+        log.warning("database unavailable, reference %s: %s", reference, type(error.orig).__name__)
+        return problem(503, f"Basis data sedang tidak dapat melayani (referensi {reference}). Coba lagi sebentar lagi.",
+                       headers={"Retry-After": "2"})
 
     @app.errorhandler(Exception)
     def _bug(error: Exception):

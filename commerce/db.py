@@ -86,6 +86,9 @@ def _sqlite_begin(connection) -> None:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    # hide_parameters: an error's message (and so any log of it) shows the statement but not
+    # its values, which are buyers' names, phone numbers, addresses and password hashes.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)

@@ -769,3 +769,34 @@ def test_no_more_pictures_than_the_limit(api, shop):
         assert response.status_code == 201, response.json
     refused(api, 422, "POST", shop.images, token=shop.token, content_type="multipart/form-data",
             data={"file": (io.BytesIO(png_bytes(colour=(1, 2, 3))), "lagi.png")}, field="file")
+
+
+def test_an_unreachable_database_is_a_503_to_try_again(make_app, backend, database_url, tmp_path, caplog):
+    if backend == "sqlite":
+        unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'pasar.db'}"
+    else:
+        unreachable = database_url.rpartition("/")[0] + "/smartcity_no_such_database"
+    client = ApiClient(make_app(database_url=unreachable))
+    response = client.call("GET", "/api/v1/products")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.content_type == "application/problem+json"
+    assert "Coba lagi" in response.json["detail"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert any("database unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_database_errors_never_carry_the_values_of_a_statement(database_url):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from commerce.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(DBAPIError) as failure, engine.connect() as connection:
+            connection.execute(text("SELECT * FROM no_such_table WHERE phone = :phone"), {"phone": "+6281347001122"})
+    finally:
+        engine.dispose()
+    assert "no_such_table" in str(failure.value)
+    assert "6281347001122" not in str(failure.value)
