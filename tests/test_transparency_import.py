@@ -32,7 +32,7 @@ from sites.transparency.privacy import LeakScanner, mask_name, scrub_text
 from sites.transparency.schema import load_schema
 from sites.transparency.sources import CsvSource, FileProblem
 from tests.transparency_data import (
-    BANSOS_COLUMNS, COVID_COLUMNS, bansos_row, bansos_rows, covid_rows, csv_bytes, date_range, nik,
+    BANSOS_COLUMNS, COVID_COLUMNS, bansos_row, bansos_rows, covid_rows, csv_bytes, date_range,
     write_big_bansos_csv, write_csv, write_xlsx,
 )
 
