@@ -3,14 +3,18 @@ delivery fees, and the two offline payment methods."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
+from commerce.checkout import completion, services
 from commerce.db import utcnow
 from commerce.inventory.models import Reservation
 from commerce.orders.models import Order
+from tests.helpers import ApiClient
 
 ADDRESS = {"street": "Jl. Pangeran Antasari No. 12, RT 05", "kecamatan": "Samarinda Ulu", "kelurahan": "Air Hitam"}
 
@@ -123,6 +127,43 @@ def test_expired_reservations_free_their_units_without_any_sweep(app, api, marke
     retried = complete(api, first["id"])
     assert retried.status_code == 201, retried.json
     assert available(api, sarung) == 0
+
+
+@pytest.mark.parametrize("step", ["start", "complete"])
+def test_two_buyers_who_wrote_their_lines_before_the_stock_lock_do_not_deadlock(app, api, market, backend, monkeypatch, step):
+    """Checkout lines and order lines are written before the stock is locked, and each takes a
+    key-share lock on its variant (the foreign key). Here both buyers have written theirs before
+    either locks the stock; with FOR UPDATE each would wait for the other's key-share lock."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time")
+    _, _, amplang = market["a"]
+    lines = {"lines": [{"variant_id": _variant(amplang), "quantity": 2}]}
+    module = services if step == "start" else completion
+    checkouts = []
+    if step == "complete":
+        for _ in range(2):
+            checkouts.append(api.call("POST", "/api/v1/checkouts", json=lines).json["id"])
+            fill(api, checkouts[-1])
+    both_wrote = threading.Barrier(2, timeout=20)
+    real_lock = module.lock_stock
+
+    def lock_once_both_wrote(session, variants):
+        both_wrote.wait()
+        real_lock(session, variants)
+
+    monkeypatch.setattr(module, "lock_stock", lock_once_both_wrote)
+
+    def buy(i):
+        client = ApiClient(app)
+        if step == "start":
+            return client.call("POST", "/api/v1/checkouts", json=lines)
+        return complete(client, checkouts[i], key=f"kunci-pembeli-{i}-123")
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(buy, range(2)))
+    assert [a.status_code for a in answers] == [201, 201], [a.json for a in answers]
+    monkeypatch.undo()
+    assert available(api, amplang) == 10 - 4
 
 
 def test_idempotency_replays_and_refuses_other_bodies(api, market):

@@ -98,7 +98,9 @@ def main(argv=None) -> int:
 
         @event.listens_for(app_engine, "before_cursor_execute")
         def _lock_start(conn, cursor, statement, parameters, context, executemany):
-            if current["call"] and "FOR UPDATE" in statement and "FROM variants" in statement:
+            # FOR UPDATE or FOR NO KEY UPDATE (commerce/inventory/lock_objects.py)
+            if current["call"] and "UPDATE" in statement and statement.lstrip().startswith("SELECT") \
+                    and "FROM variants" in statement:
                 lock_from.setdefault(id(conn.connection.dbapi_connection), time.perf_counter())
 
         for name in ("commit", "rollback"):
@@ -207,7 +209,7 @@ def main(argv=None) -> int:
         print(f"\n{n} journeys one after another, {scenario}, {orders / n:.2f} orders/checkout, "
               f"{n / took:.1f} journeys/s single-threaded{' (under cProfile)' if profiler else ''}\n")
         print("per call, averaged: CPU of this process; wall; wall inside cursor.execute; variant row locks held "
-              "(FOR UPDATE to COMMIT);\nSQL statements; server round trips (statements + BEGIN/COMMIT/ROLLBACK + "
+              "(FOR [NO KEY] UPDATE to COMMIT);\nSQL statements; server round trips (statements + BEGIN/COMMIT/ROLLBACK + "
               "pool pre-ping); pool checkouts (each one pings)\n")
         print(f"{'call':9} {'CPU ms':>7} {'wall ms':>8} {'execute ms':>10} {'locks ms':>9} {'stmts':>6} {'trips':>6} "
               f"{'checkouts':>9} {'commits':>8} {'rollbacks':>9}  statements by kind")

@@ -2,9 +2,9 @@
 
 The variant rows of the cart stay locked from the availability check to the commit, and every
 statement run meanwhile lengthens the time other buyers of the same goods wait. So completion
-writes in two steps: first everything that does not depend on stock (the orders, their
-payments and history, the answer and its Idempotency-Key record), then, under the lock, only
-the check and what takes the units (order lines and allocations). Each table gets one
+writes in two steps: first everything that does not depend on stock (the orders and their
+lines, payments and history, the answer and its Idempotency-Key record), then, under the
+lock, only the check and the allocations that take the units. Each table gets one
 multi-row statement, and nothing is read back but the new ids. If the units are gone, the
 whole transaction rolls back, orders included.
 """
@@ -20,12 +20,13 @@ from typing import Callable, NamedTuple
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
 from commerce.checkout.summary import delivery_fees_for, store_delivery, store_totals
 from commerce.db import utcnow
 from commerce.errors import FieldError, InvalidInput
-from commerce.inventory.lock_objects import lock_variants
+from commerce.inventory.lock_objects import lock_stock
 from commerce.inventory.management import LineRequest, ensure_available
 from commerce.inventory.models import Allocation, Reservation
 from commerce.orders.models import Order, OrderLine, OrderStatusChange, Payment
@@ -141,20 +142,25 @@ class NewOrder(NamedTuple):
 
 
 class _Placing(NamedTuple):
-    """Orders written but not yet given their units."""
+    """Orders and their lines written, but not yet given their units."""
 
     placed: list[PlacedOrder]
     lines: list[LineRequest]
-    order_lines: list[dict]  # rows for OrderLine, priced as the order totals were
+    variants: dict[int, Variant]  # the cart's variants, as loaded with the checkout
+    allocations: list[dict]  # rows for Allocation, one per order line
 
 
 def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> _Placing:
-    """Orders, payments, history; the checkout marked complete. Nothing here reads or locks
-    stock, so none of it makes another buyer wait."""
+    """Orders, their lines, payments, history; the checkout marked complete. Nothing here
+    locks stock, so none of it makes another buyer wait."""
     _ready(checkout, providers)
     lines = [LineRequest(line.variant_id, line.quantity) for line in checkout.lines]
     if not lines:
         raise InvalidInput.field("lines", "Keranjang kosong.")
+    # The product and store as loaded with the checkout: a product withdrawn from sale since
+    # the cart was filled is refused here, before anything is written.
+    variants = {line.variant_id: line.variant for line in checkout.lines}
+    check_buyable(variants, lines)
     provider = providers[checkout.payment_method]
     parts = store_totals(uow, checkout, fees=delivery_fees_for(uow, checkout))
     tokens = [secrets.token_urlsafe(24) for _ in parts]
@@ -180,8 +186,7 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         numbering.append({"id": order_id, "number": number, "status": start.order_status,
                           "payment_due_at": start.due_at, "updated_at": now})
         for line in part.lines:
-            # Copied now, from the same rows the totals were summed from: the lock below
-            # refreshes the variants, and an order's lines must add up to its total.
+            # From the same rows the totals were summed from: an order's lines add up to its total.
             variant = line.variant
             order_lines.append(dict(
                 order_id=order_id, variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
@@ -195,29 +200,31 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         placed.append(PlacedOrder(NewOrder(order_id, number, part.store.id, start.order_status, part.total,
                                            checkout.payment_method, start.due_at, [payment]), token))
     session.execute(update(Order), numbering)
+    # The order lines reference the variants, which takes a key-share lock on them; the stock
+    # lock (FOR NO KEY UPDATE) does not conflict with it, see commerce.inventory.lock_objects.
+    line_ids = session.execute(
+        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), order_lines
+    ).scalars().all()
     session.execute(insert(Payment), payments)
     session.execute(insert(OrderStatusChange), history)
     # The checkout's own reservations never count against it (ensure_available excludes
     # them), so they can go before the lock; a rollback brings them back.
     session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
     checkout.completed_at = now  # flushed with the Idempotency-Key record, before the lock
-    return _Placing(placed, lines, order_lines)
+    due = {p.order.id: p.order.payment_due_at for p in placed}
+    allocations = [
+        dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],
+             expires_at=due[row["order_id"]], created_at=now)
+        for row, line_id in zip(order_lines, line_ids)
+    ]
+    return _Placing(placed, lines, variants, allocations)
 
 
 def _take_stock(uow: UnitOfWork, checkout: Checkout, placing: _Placing, *, now: datetime) -> None:
     """Under the variant lock until the commit: the check, then the rows that take the units."""
     session = uow.session
-    variants = lock_variants(session, [line.variant_id for line in placing.lines])
-    check_buyable(variants, placing.lines)
+    lock_stock(session, placing.variants)
     # Our own reservation counts for us, whether or not it has run out: if it has, the units
     # are ours only if nobody else took them meanwhile, which this check decides.
-    ensure_available(session, variants, placing.lines, now=now, except_checkout=checkout.id)
-    line_ids = session.execute(
-        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), placing.order_lines
-    ).scalars().all()
-    due = {p.order.id: p.order.payment_due_at for p in placing.placed}
-    session.execute(insert(Allocation), [
-        dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],
-             expires_at=due[row["order_id"]], created_at=now)
-        for row, line_id in zip(placing.order_lines, line_ids)
-    ])
+    ensure_available(session, placing.variants, placing.lines, now=now, except_checkout=checkout.id)
+    session.execute(insert(Allocation), placing.allocations)

@@ -4,14 +4,17 @@ Completing a checkout into orders is :mod:`commerce.checkout.completion`.
 
 Concurrency rules, in one place:
 - every use case that changes what is available starts a write transaction
-  (``uow.begin_write()``) and locks the variant rows it needs in ascending id order;
+  (``uow.begin_write()``) and locks the variant rows it needs in ascending id order
+  (:mod:`commerce.inventory.lock_objects`), as late as it can;
 - availability is always recomputed under that lock, so two buyers can never both have the
   last unit, and a POS sale racing an online checkout is serialised the same way;
 - completion locks the checkout row first, so duplicate completions queue behind each other
   and the later ones find the first one's idempotency record or finished orders.
 
-Each use case returns a :class:`~commerce.checkout.summary.CheckoutSummary` computed before
-its commit, so the answer needs no second transaction.
+Each use case returns a :class:`~commerce.checkout.summary.CheckoutSummary` computed from what
+its transaction read, so the answer needs no second transaction. Where stock is reserved, the
+lock comes last: the cart's lines are written first, then the stock is locked, checked and
+reserved, and the transaction commits at once; the summary is put together after the commit.
 """
 
 from __future__ import annotations
@@ -20,17 +23,17 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from commerce import places
 from commerce.accounts.models import User
 from commerce.catalog.models import Product, Variant
 from commerce.checkout.models import Checkout, CheckoutLine
-from commerce.checkout.summary import CheckoutSummary, summarise
+from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
 from commerce.db import utcnow
 from commerce.errors import FieldError, InvalidInput, NotFound
-from commerce.inventory.lock_objects import lock_variants
+from commerce.inventory.lock_objects import load_variants, lock_stock
 from commerce.inventory.management import LineRequest, ensure_available, merge_lines
 from commerce.inventory.models import Reservation
 from commerce.payments.api import METHODS
@@ -79,7 +82,8 @@ def read_checkout(uow: UnitOfWork, checkout_id: str, *, now: datetime | None = N
 def check_buyable(variants: dict[int, Variant], lines: list[LineRequest]) -> None:
     """Every line must name a variant of an active product in an approved store.
 
-    The variants come from :func:`lock_variants`, which loads their product and store.
+    The variants come from :func:`load_variants` or :func:`lock_variants`, which load their
+    product and store.
     """
     errors = []
     for i, line in enumerate(lines):
@@ -91,31 +95,45 @@ def check_buyable(variants: dict[int, Variant], lines: list[LineRequest]) -> Non
         raise InvalidInput(errors[0].message, errors=errors)
 
 
-def _reserve(
-    uow: UnitOfWork, checkout: Checkout, requested: list[LineRequest], *, ttl: timedelta, now: datetime, new: bool,
-) -> dict[int, int]:
-    """Replace the checkout's lines and hold their units until now + ttl.
+def _replace_lines(
+    uow: UnitOfWork, checkout: Checkout, requested: list[LineRequest], *, new: bool,
+) -> tuple[dict[int, Variant], list[LineRequest]]:
+    """Give the checkout these lines instead of its old ones (whose reservations go).
 
-    Returns the units held by others per variant, as read under the lock.
+    Locks nothing: the stock is checked and held by :func:`_hold`, the last step of the
+    transaction, so other buyers of the same goods wait only for that.
     """
     lines = merge_lines(requested)
-    variants = lock_variants(uow.session, [line.variant_id for line in lines])
+    variants = load_variants(uow.session, [line.variant_id for line in lines])
     check_buyable(variants, lines)
-    held = ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
     if not new:
+        # Our own reservations never count against us, so they can go before the lock.
         uow.session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
         checkout.lines.clear()
-        uow.session.flush()
-    until = now + ttl
+        uow.session.flush()  # the old lines first: (checkout, variant) is unique
     for line in lines:
         variant = variants[line.variant_id]
         checkout.lines.append(CheckoutLine(
             variant_id=variant.id, variant=variant, store_id=variant.store_id, quantity=line.quantity,
         ))
-    uow.session.add_all(
-        Reservation(checkout_id=checkout.id, variant_id=line.variant_id, quantity=line.quantity, reserved_until=until)
+    uow.session.flush()
+    return variants, lines
+
+
+def _hold(
+    uow: UnitOfWork, checkout: Checkout, variants: dict[int, Variant], lines: list[LineRequest], *,
+    until: datetime, now: datetime,
+) -> dict[int, int]:
+    """Lock the stock, check it, and reserve the units until ``until``; the caller commits next.
+
+    Returns the units held by others per variant, as read under the lock.
+    """
+    lock_stock(uow.session, variants)
+    held = ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
+    uow.session.execute(insert(Reservation), [
+        dict(checkout_id=checkout.id, variant_id=line.variant_id, quantity=line.quantity, reserved_until=until)
         for line in lines
-    )
+    ])
     return held
 
 
@@ -128,11 +146,11 @@ def start_checkout(
     checkout = Checkout(id=_new_checkout_id(), user_id=user.id if user else None, created_at=now, updated_at=now)
     checkout.lines = []
     uow.session.add(checkout)
-    held = _reserve(uow, checkout, lines, ttl=ttl, now=now, new=True)
-    uow.session.flush()
-    summary = summarise(uow, checkout, now=now, held_by_others=held, reserved_until=now + ttl)
+    variants, merged = _replace_lines(uow, checkout, lines, new=True)
+    held = _hold(uow, checkout, variants, merged, until=now + ttl, now=now)
     uow.commit()
-    return summary
+    # From what is already loaded (a new cart has no destination, so no delivery fee to read).
+    return summarise(uow, checkout, now=now, held_by_others=held, reserved_until=now + ttl, fees={})
 
 
 def _require_open(checkout: Checkout) -> None:
@@ -169,9 +187,8 @@ def update_checkout(
         if changes["payment_method"] not in METHODS:
             raise InvalidInput.field("payment_method", f"Metode pembayaran: {', '.join(METHODS)}.")
         checkout.payment_method = changes["payment_method"]
-    held, until = None, None
     if "lines" in changes:
-        held, until = _reserve(uow, checkout, changes["lines"], ttl=ttl, now=now, new=False), now + ttl
+        variants, lines = _replace_lines(uow, checkout, changes["lines"], new=False)
     if "delivery" in changes:
         stores_in_cart = {line.store_id for line in checkout.lines}
         choices = json.loads(checkout.delivery_json)
@@ -184,6 +201,13 @@ def update_checkout(
         checkout.delivery_json = json.dumps(choices, sort_keys=True)
     checkout.updated_at = now
     uow.session.flush()
-    summary = summarise(uow, checkout, now=now, held_by_others=held, reserved_until=until)
+    if "lines" not in changes:
+        summary = summarise(uow, checkout, now=now)
+        uow.commit()
+        return summary
+    # New lines: everything but holding the units is done, and the delivery fees are read,
+    # before the stock is locked; the lock is held only for the check and the reservations.
+    fees = delivery_fees_for(uow, checkout)
+    held = _hold(uow, checkout, variants, lines, until=now + ttl, now=now)
     uow.commit()
-    return summary
+    return summarise(uow, checkout, now=now, held_by_others=held, reserved_until=now + ttl, fees=fees)

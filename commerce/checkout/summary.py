@@ -101,12 +101,15 @@ def store_totals(uow: UnitOfWork, checkout: Checkout, *, fees: dict[int, int] | 
 def summarise(
     uow: UnitOfWork, checkout: Checkout, *, now: datetime,
     held_by_others: dict[int, int] | None = None, reserved_until: datetime | None = None,
+    fees: dict[int, int] | None = None,
 ) -> CheckoutSummary:
     """The checkout's summary; pass what the caller already knows to save the queries.
 
     ``held_by_others`` are the live holds of other checkouts and orders per variant (what
     :func:`commerce.inventory.management.ensure_available` returns), and ``reserved_until``
-    the expiry the caller just gave this checkout's reservations.
+    the expiry the caller just gave this checkout's reservations, ``fees`` what
+    :func:`delivery_fees_for` returned. With all three the summary reads nothing, so it can be
+    made after the commit.
     """
     own = {line.variant_id: line.quantity for line in checkout.lines}
     if held_by_others is None:
@@ -119,4 +122,4 @@ def summarise(
         line.variant_id: max(line.variant.stock - held_by_others.get(line.variant_id, 0) - (own[line.variant_id] if live else 0), 0)
         for line in checkout.lines
     }
-    return CheckoutSummary(checkout, store_totals(uow, checkout), available, reserved_until)
+    return CheckoutSummary(checkout, store_totals(uow, checkout, fees=fees), available, reserved_until)
