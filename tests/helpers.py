@@ -14,6 +14,11 @@ _counter = itertools.count(1)
 PASSWORD = "rahasia-samarinda-2020"
 
 
+def wrong_token(token: str) -> str:
+    """The token with its last character changed (to one it certainly is not)."""
+    return token[:-1] + ("y" if token.endswith("x") else "x")
+
+
 def png_bytes(size=(64, 48), colour=(200, 50, 50), fmt="PNG", **save) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, fmt, **save)

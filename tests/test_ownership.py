@@ -34,7 +34,7 @@ from sqlalchemy import select
 from commerce.accounts.services import create_admin
 from commerce.models import Base
 from commerce.unit_of_work import UnitOfWork
-from tests.helpers import PASSWORD, png_bytes
+from tests.helpers import PASSWORD, png_bytes, wrong_token
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PROBLEM = "application/problem+json"
@@ -547,7 +547,7 @@ def test_only_the_buyer_moves_their_order(api, world):
     for token in (None, world.a.token, world.b.token, world.shopper, world.admin):
         before = snapshot(api.app)
         assert_problem(api.call("POST", url, token=token, **cancel), 404)
-        assert_problem(api.call("POST", f"{url}?token={order['token'][:-1]}x", token=token, **cancel), 404)
+        assert_problem(api.call("POST", f"{url}?token={wrong_token(order['token'])}", token=token, **cancel), 404)
         assert snapshot(api.app) == before
     # ... nor is the buyer of another order, whatever order token they hold
     other = place_order(api, world.b.ids["variant_id"], token=world.shopper, payment="bank_transfer")
