@@ -17,9 +17,10 @@ import secrets
 from datetime import datetime
 from typing import Callable, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from commerce.bulk import insert_rows, insert_rows_returning_ids, update_rows_by_id
 from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
@@ -165,9 +166,9 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     parts = store_totals(uow, checkout, fees=delivery_fees_for(uow, checkout))
     tokens = [secrets.token_urlsafe(24) for _ in parts]
     session = uow.session
-    # Plain multi-row INSERTs rather than ORM objects: the rows are all known, and nothing
-    # needs to be read back but the new ids.
-    order_ids = session.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), [
+    # Plain multi-row INSERTs rather than ORM objects (commerce.bulk): the rows are all known,
+    # and nothing needs to be read back but the new ids.
+    order_ids = insert_rows_returning_ids(session, Order, [
         dict(store_id=part.store.id, checkout_id=checkout.id, user_id=checkout.user_id,
              token_hash=hash_order_token(token), status="new", payment_method=checkout.payment_method,
              delivery_method=part.delivery, items_total=part.items_total, delivery_fee=part.delivery_fee,
@@ -177,7 +178,7 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
              kelurahan_code=checkout.kelurahan_code if part.delivery == "delivery" else None,
              created_at=now, updated_at=now)
         for part, token in zip(parts, tokens)
-    ]).scalars().all()
+    ])
 
     placed, numbering, order_lines, payments, history = [], [], [], [], []
     for part, token, order_id in zip(parts, tokens, order_ids):
@@ -199,14 +200,12 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
                             actor_user_id=checkout.user_id, note="pesanan dibuat", at=now))
         placed.append(PlacedOrder(NewOrder(order_id, number, part.store.id, start.order_status, part.total,
                                            checkout.payment_method, start.due_at, [payment]), token))
-    session.execute(update(Order), numbering)
+    update_rows_by_id(session, Order, numbering)
     # The order lines reference the variants, which takes a key-share lock on them; the stock
     # lock (FOR NO KEY UPDATE) does not conflict with it, see commerce.inventory.lock_objects.
-    line_ids = session.execute(
-        insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), order_lines
-    ).scalars().all()
-    session.execute(insert(Payment), payments)
-    session.execute(insert(OrderStatusChange), history)
+    line_ids = insert_rows_returning_ids(session, OrderLine, order_lines)
+    insert_rows(session, Payment, payments)
+    insert_rows(session, OrderStatusChange, history)
     # The checkout's own reservations never count against it (ensure_available excludes
     # them), so they can go before the lock; a rollback brings them back.
     session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
@@ -227,4 +226,4 @@ def _take_stock(uow: UnitOfWork, checkout: Checkout, placing: _Placing, *, now: 
     # Our own reservation counts for us, whether or not it has run out: if it has, the units
     # are ours only if nobody else took them meanwhile, which this check decides.
     ensure_available(session, placing.variants, placing.lines, now=now, except_checkout=checkout.id)
-    session.execute(insert(Allocation), placing.allocations)
+    insert_rows(session, Allocation, placing.allocations)

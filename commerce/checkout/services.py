@@ -23,11 +23,12 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from commerce import places
 from commerce.accounts.models import User
+from commerce.bulk import insert_rows
 from commerce.catalog.models import Product, Variant
 from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
@@ -130,7 +131,7 @@ def _hold(
     """
     lock_stock(uow.session, variants)
     held = ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
-    uow.session.execute(insert(Reservation), [
+    insert_rows(uow.session, Reservation, [
         dict(checkout_id=checkout.id, variant_id=line.variant_id, quantity=line.quantity, reserved_until=until)
         for line in lines
     ])
