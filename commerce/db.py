@@ -79,7 +79,7 @@ def _sqlite_begin(connection) -> None:
     A deferred transaction that reads and then writes can fail at once with "database is
     locked" when another writer committed in between (its read snapshot is stale); BEGIN
     IMMEDIATE instead waits (busy_timeout) for the lock and then sees the latest data. This is
-    SQLite's counterpart of PostgreSQL's SELECT ... FOR UPDATE on the stock rows.
+    SQLite's counterpart of PostgreSQL's SELECT ... FOR NO KEY UPDATE on the stock rows.
     """
     write = connection.get_execution_options().get(WRITE_OPTION, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

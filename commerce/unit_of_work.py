@@ -36,7 +36,7 @@ class UnitOfWork:
         Whatever this unit of work read before (the caller's account, say) is committed first,
         so the new transaction starts from the latest data: on SQLite it holds the write lock
         from its first statement (BEGIN IMMEDIATE); on PostgreSQL the use case then locks the
-        rows it changes with SELECT ... FOR UPDATE.
+        rows it changes with SELECT ... FOR NO KEY UPDATE (commerce.inventory.lock_objects).
         """
         if self.session.in_transaction():
             self.session.commit()

@@ -8,7 +8,8 @@ for each of the three calls (start, fill, complete) reports:
 - SQL statements and round trips per call, by kind (SELECT / INSERT / UPDATE / DELETE /
   savepoint / ...), and the time spent inside the driver waiting for PostgreSQL;
 - transactions per call (COMMIT and ROLLBACK as SQLAlchemy sees them);
-- with ``--cprofile``, the top functions by cumulative and own time over all journeys;
+- with ``--cprofile``, own time per package, and the top functions by cumulative and own time
+  over all journeys;
 - with ``--sql``, the text of every statement of one journey.
 
 ``.venv/bin/python benchmarks/checkout/profile_journey.py --journeys 300 --cprofile``
@@ -41,6 +42,21 @@ from sqlalchemy import event  # noqa: E402
 
 from commerce.db import make_engine  # noqa: E402
 from commerce.migrate import upgrade  # noqa: E402
+
+
+def _own_time_by_package(profiler: cProfile.Profile) -> Counter:
+    """Own time per installed package (sqlalchemy, psycopg, flask ...), per top folder of this
+    repository (commerce, api ...), and the rest (the standard library and built-ins)."""
+    own: Counter = Counter()
+    for (filename, _line, _function), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(profiler).stats.items():
+        if "site-packages/" in filename:
+            package = filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+        elif filename.startswith(str(REPO) + os.sep):
+            package = "ours: " + Path(filename).relative_to(REPO).parts[0]
+        else:
+            package = "stdlib, built-ins"
+        own[package] += tottime
+    return own
 
 
 def main(argv=None) -> int:
@@ -224,6 +240,9 @@ def main(argv=None) -> int:
               f"{sum(lock_held.values()) * 1e3 / n:9.2f} {sum(s['sql total'] for s in stats.values()) / n:6.1f} "
               f"{sum(s['round trips'] for s in stats.values()) / n:6.1f} {sum(s['pool checkout'] for s in stats.values()) / n:9.1f}")
         if profiler:
+            print(f"\n--- cProfile own time by package, ms per journey ---")
+            for package, own in sorted(_own_time_by_package(profiler).items(), key=lambda kv: -kv[1]):
+                print(f"{package:24} {own * 1e3 / n:7.2f}")
             for key in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(key).print_stats(args.top)
