@@ -166,6 +166,38 @@ def test_two_buyers_who_wrote_their_lines_before_the_stock_lock_do_not_deadlock(
     assert available(api, amplang) == 10 - 4
 
 
+def test_a_stock_edit_does_not_wait_for_buyers_still_writing_their_carts(app, api, market, backend, monkeypatch):
+    """A buyer who has written the cart's lines (a key-share lock on the variant) but not yet
+    locked the stock does not hold up the seller's stock edit; the buyer then sees the new stock."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time")
+    token_a, store_a, amplang = market["a"]
+    paused, go = threading.Event(), threading.Event()
+    real_lock = services.lock_stock
+
+    def lock_later(session, variants):
+        paused.set()
+        assert go.wait(20)
+        real_lock(session, variants)
+
+    monkeypatch.setattr(services, "lock_stock", lock_later)
+    with ThreadPoolExecutor(2) as pool:
+        buying = pool.submit(lambda: ApiClient(app).call(
+            "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}))
+        assert paused.wait(20)
+        editing = pool.submit(lambda: ApiClient(app).call(
+            "PUT", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}/stock", token=token_a,
+            json={"quantity": 3}))
+        try:
+            edited = editing.result(timeout=10)
+        finally:
+            go.set()
+        bought = buying.result(timeout=30)
+    monkeypatch.undo()
+    assert edited.status_code == 200 and edited.json["quantity"] == 3
+    assert bought.status_code == 201 and bought.json["lines"][0]["available"] == 2
+
+
 def test_idempotency_replays_and_refuses_other_bodies(api, market):
     _, _, amplang = market["a"]
     checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}).json
@@ -228,6 +260,72 @@ def test_unpaid_transfer_expires_and_its_stock_returns(app, api, market):
     detail = api.call("GET", f"/api/v1/stores/{store_a['id']}/orders/{order['id']}", token=token_a).json
     assert detail["status"] == "expired"
     assert detail["history"][-1]["actor"] == "system"
+
+
+def test_two_orders_of_one_completion_never_ask_for_the_same_transfer_amount(app, api, monkeypatch):
+    """Two stores without their own account both take transfers on the city's account; with
+    equal totals and the first free unique code picked, the second order must get another."""
+    products = []
+    for name in ("Toko Satu", "Toko Dua"):
+        token, store = api.seller_with_store()
+        products.append(api.add_product(token, store["id"], name=f"Amplang {name}", variants=[
+            {"sku": "AMP", "name": "250 g", "price": 35000, "stock": 5}]))
+    provider = app.extensions["smartcity"].payment_providers["bank_transfer"]
+    monkeypatch.setattr(provider._random, "choice", lambda free: free[0])
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [
+        {"variant_id": _variant(p), "quantity": 1} for p in products]}).json
+    pickup = {str(line["store_id"]): "pickup" for line in checkout["lines"]}
+    fill(api, checkout["id"], payment_method="bank_transfer", delivery=pickup)
+    orders = complete(api, checkout["id"]).json["orders"]
+    assert [o["total"] for o in orders] == [35000, 35000]
+    amounts = [o["payment"]["amount"] for o in orders]
+    assert sorted(amounts) == [35001, 35002]
+
+
+def test_a_transfer_confirmed_as_its_deadline_passes_never_keeps_units_sold_since(app, api, market, backend, monkeypatch):
+    """The seller's confirmation starts before the deadline; by the time it locks the stock,
+    the deadline has passed and another buyer has taken the units. The order must expire."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: the two cannot interleave")
+    from commerce.inventory.models import Allocation
+    from commerce.orders import services as orders
+
+    token_b, store_b, sarung = market["b"]  # 2 units in stock
+    first = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(sarung), "quantity": 2}]}).json
+    fill(api, first["id"], payment_method="bank_transfer")
+    order = complete(api, first["id"]).json["orders"][0]
+    deadline = utcnow() + timedelta(seconds=1.5)
+    with app.extensions["smartcity"].session_factory() as session:
+        session.execute(update(Order).where(Order.id == order["id"]).values(payment_due_at=deadline))
+        session.execute(update(Allocation).where(Allocation.order_id == order["id"]).values(expires_at=deadline))
+        session.commit()
+
+    paused, go = threading.Event(), threading.Event()
+    real_lock = orders.lock_variants
+
+    def lock_later(session, variant_ids):
+        paused.set()
+        assert go.wait(20)
+        return real_lock(session, variant_ids)
+
+    monkeypatch.setattr(orders, "lock_variants", lock_later)
+    with ThreadPoolExecutor(1) as pool:
+        confirming = pool.submit(lambda: ApiClient(app).call(
+            "POST", f"/api/v1/stores/{store_b['id']}/orders/{order['id']}/payment", token=token_b, json={}))
+        assert paused.wait(20)
+        while utcnow() <= deadline:
+            threading.Event().wait(0.05)
+        second = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(sarung), "quantity": 2}]})
+        assert second.status_code == 201, second.json
+        fill(api, second.json["id"])
+        assert complete(api, second.json["id"], key="kunci-kedua-123").status_code == 201
+        go.set()
+        answer = confirming.result(timeout=30)
+    monkeypatch.undo()
+    assert answer.status_code == 409, answer.json
+    detail = api.call("GET", f"/api/v1/stores/{store_b['id']}/orders/{order['id']}", token=token_b).json
+    assert detail["status"] == "expired" and detail["payment_status"] != "paid"
+    assert available(api, sarung) == 0
 
 
 def test_custom_delivery_fees(api, market):

@@ -140,7 +140,10 @@ def store_products(uow: UnitOfWork, store: Store, *, cursor: str | None, limit: 
 
 
 def _variant_of_store(uow: UnitOfWork, store: Store, variant_id: int, *, lock: bool = False) -> Variant:
-    variant = uow.session.get(Variant, variant_id, with_for_update=lock)
+    # The same lock as every other stock change (FOR NO KEY UPDATE, commerce.inventory.lock_objects):
+    # a plain FOR UPDATE would wait for every buyer who has written a cart line for this
+    # variant, and buyers arriving meanwhile would go ahead of it.
+    variant = uow.session.get(Variant, variant_id, with_for_update={"key_share": True} if lock else None)
     if variant is None or variant.store_id != store.id:
         raise NotFound(f"Varian {variant_id} tidak ada di toko ini.")
     return variant

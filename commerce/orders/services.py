@@ -50,7 +50,12 @@ def transition(
     uow: UnitOfWork, order: Order, to_status: str, *, actor: str, user: User | None = None,
     note: str = "", now: datetime | None = None,
 ) -> None:
-    """Move ``order`` (locked by the caller) to ``to_status``; the caller commits."""
+    """Move ``order`` (locked by the caller) to ``to_status``; the caller commits.
+
+    ``now`` is for tests; by default the clock is read here, and again once the order's stock
+    is locked when a payment meets its deadline.
+    """
+    clock_given = now is not None
     now = now or utcnow()
     if to_status not in STATUSES:
         raise InvalidInput.field("status", f"Status tidak dikenal: {to_status}. Pilihan: {', '.join(STATUSES)}.")
@@ -67,6 +72,14 @@ def transition(
     if to_status == "completed" and order.payment_status != "paid":
         raise Conflict("Catat pembayaran tunai (COD) dulu sebelum menyelesaikan pesanan.",
                        errors=[FieldError("status", "belum dibayar")])
+    if to_status == "paid" and order.payment_due_at is not None:
+        # Until the deadline the units are the order's; from it on a checkout may count them
+        # as free and take them. Decide under the same stock lock such a checkout takes, by the
+        # clock read after it: a checkout that took the units first has committed by then, at a
+        # moment past the deadline, and one that comes later sees them kept for this order.
+        lock_variants(uow.session, uow.session.scalars(select(Allocation.variant_id).where(Allocation.order_id == order.id)))
+        if not clock_given:
+            now = utcnow()
     if to_status == "paid" and order.payment_due_at is not None and order.payment_due_at <= now:
         # The reserved units may already be sold to someone else: an expired order stays expired.
         _apply(uow, order, "expired", actor="system", user=None, note="batas waktu pembayaran lewat", now=now)

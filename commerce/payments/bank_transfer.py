@@ -39,9 +39,14 @@ class BankTransfer(PaymentProvider):
             .where(Payment.method == self.method, Payment.status == "pending", Payment.reference == number,
                    Payment.amount.between(total + 1, total + 999))
         ))
-        free = [code for code in range(1, 1000) if total + code not in pending_amounts]
+        # Amounts already given out in this transaction but not yet written: a cart from two
+        # stores that both use the city's account makes two orders in one completion.
+        handed_out = session.info.setdefault("bank_transfer_amounts", set())
+        free = [code for code in range(1, 1000)
+                if total + code not in pending_amounts and (number, total + code) not in handed_out]
         code = self._random.choice(free) if free else self._random.randint(1, 999)
         amount = total + code
+        handed_out.add((number, amount))
         due = now + self.settings.transfer_window
         return PaymentStart(
             order_status="awaiting_payment",
