@@ -198,6 +198,96 @@ def test_publish_killed_half_way_leaves_a_whole_site_and_the_next_run_converges(
     assert publish("docs", new, storage, target=target).uploaded == 0
 
 
+class Killed(BaseException):
+    """Stands for SIGKILL at one precise call: nothing after it runs (but ``finally`` blocks do,
+    so the lock is released and the next publish need not wait for it to expire)."""
+
+
+def dies_at(storage, method: str, when) -> None:
+    """Make ``storage.<method>`` raise :class:`Killed` the first time ``when(*args)`` holds."""
+    real = getattr(storage, method)
+    state = {"dead": False}
+
+    def call(*args, **kwargs):
+        if not state["dead"] and when(*args):
+            state["dead"] = True
+            raise Killed(method)
+        return real(*args, **kwargs)
+
+    setattr(storage, method, call)
+
+
+def restyled_site(root: Path, pages: int, version: str, *, extra: bool = False) -> Path:
+    """The same pages in every version, each linking to a stylesheet whose fingerprint changes."""
+    files = {"index.html": b"<a href='p0/'>mulai</a>", "sitemap.xml": b"<urlset/>"}
+    names = [f"p{i}" for i in range(pages)] + (["lama"] if extra else [])
+    for name in names:
+        asset = f"assets/{name}.{uuid.uuid5(uuid.NAMESPACE_URL, version + name).hex[:8]}.css"
+        files[asset] = f"/* {version} {name} */".encode()
+        files[f"{name}/index.html"] = f"<link href='/{asset}'><p>{version} {name}</p>".encode()
+    return write_site(root, files)
+
+
+def assert_every_page_whole(endpoint: str, name: str, prefix: str) -> set[str]:
+    live = keys(endpoint, name, prefix)
+    client = boto3.client("s3", endpoint_url=endpoint)
+    for key in (k for k in live if k.endswith("/index.html")):
+        page = client.get_object(Bucket=name, Key=prefix + key)["Body"].read().decode()
+        asset = page.split("href='/")[1].split("'")[0]
+        assert asset in live, f"{key} is live but its stylesheet {asset} is not"
+    return live
+
+
+@pytest.mark.s3
+def test_rolling_back_after_a_killed_publish_restores_the_pages_it_overwrote(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/docs"
+    v1, v2 = restyled_site(tmp_path / "v1", 10, "v1"), restyled_site(tmp_path / "v2", 10, "v2")
+    publish("docs", v1, open_storage(target, endpoint_url=seaweedfs), target=target)
+    dying = open_storage(target, endpoint_url=seaweedfs)
+    # one upload at a time, in key order: v2's stylesheets, then p0..p4 overwritten, then killed
+    dies_at(dying, "put", lambda key, *_: key == "p5/index.html")
+    with pytest.raises(Killed):
+        publish("docs", v2, dying, target=target, options=PublishOptions(jobs=1))
+    client = boto3.client("s3", endpoint_url=seaweedfs)
+    assert b"v2 p0" in client.get_object(Bucket=name, Key="docs/p0/index.html")["Body"].read()
+    assert_every_page_whole(seaweedfs, name, "docs/")
+
+    # Back to v1: p0..p4 match v1's manifest but hold v2's bytes, and v2's stylesheets are
+    # stale. The journal says which keys the killed publish touched.
+    rollback = publish("docs", v1, open_storage(target, endpoint_url=seaweedfs), target=target,
+                       options=PublishOptions(max_deletes=None))
+    assert rollback.deleted == 10
+    live = assert_every_page_whole(seaweedfs, name, "docs/")
+    assert live == {p.relative_to(v1).as_posix() for p in v1.rglob("*") if p.is_file()} | {MANIFEST_KEY}
+    for i in range(10):
+        page = client.get_object(Bucket=name, Key=f"docs/p{i}/index.html")["Body"].read()
+        assert page == (v1 / f"p{i}/index.html").read_bytes()
+
+
+@pytest.mark.s3
+def test_a_publish_killed_after_its_manifest_still_gets_its_stale_files_deleted(seaweedfs, tmp_path):
+    name = bucket(seaweedfs)
+    target = f"s3://{name}/docs"
+    old, new = restyled_site(tmp_path / "old", 3, "v1", extra=True), restyled_site(tmp_path / "new", 3, "v1")
+    storage = open_storage(target, endpoint_url=seaweedfs)
+    publish("docs", old, storage, target=target)
+    planned = publish("docs", new, storage, target=target, options=PublishOptions(dry_run=True))
+    lama = next(k for k in planned.plan.deletes if k.startswith("assets/"))
+    assert planned.plan.deletes == ["lama/index.html", lama]  # the page before its stylesheet
+
+    dying = open_storage(target, endpoint_url=seaweedfs)
+    dies_at(dying, "delete", lambda batch: "lama/index.html" in batch)
+    with pytest.raises(Killed):
+        publish("docs", new, dying, target=target)
+    assert {"lama/index.html", lama} <= keys(seaweedfs, name, "docs/")  # the new manifest no longer names them
+
+    again = publish("docs", new, storage, target=target)
+    assert (again.uploaded, again.deleted) == (0, 2)
+    assert keys(seaweedfs, name, "docs/") == {p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()} | {MANIFEST_KEY}
+    assert publish("docs", new, storage, target=target).deleted == 0
+
+
 @pytest.mark.s3
 def test_two_publishes_at_once_cannot_interleave(seaweedfs, tmp_path):
     name = bucket(seaweedfs)

@@ -25,9 +25,10 @@ __all__ = [
 INTERNAL_PREFIX = ".smartcity/"
 MANIFEST_KEY = INTERNAL_PREFIX + "manifest.json.gz"  # gzip: a 5,000-file site's manifest is ~250 KB, not 1.4 MB
 LOCK_KEY = INTERNAL_PREFIX + "publish.lock"
-# Keys a publish is about to upload that no manifest knows yet, written before the first of
-# them. The manifest plus this journal is everything the publisher can have put remotely, so
-# a publish need not list the bucket to find what a killed one left behind.
+# Keys a publish is about to write or delete, written before the first of them and removed
+# when the publish is done. The manifest plus this journal is everything the publisher can
+# have put remotely, and the journal is every key whose remote bytes may differ from the
+# manifest, so a publish need not list the bucket to repair what a killed one left behind.
 PENDING_KEY = INTERNAL_PREFIX + "pending.json"
 
 

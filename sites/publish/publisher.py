@@ -103,7 +103,7 @@ def plan_publish(site_dir: Path, storage: ObjectStorage, *, verify: bool = False
         scanning = pool.submit(scan_site, site_dir)
         remote = read_remote(storage, verify=verify)
         local = scanning.result()
-    return make_plan(local, remote.published, remote.keys), local, remote
+    return make_plan(local, remote.published, remote.keys, load_pending(remote.pending)), local, remote
 
 
 def publish(
@@ -126,12 +126,14 @@ def publish(
     if not site_dir.is_dir():
         raise FileNotFoundError(f"{site_dir}: no built site here; run `smartcity sites build {site}` first")
     plan, local, remote = plan_publish(site_dir, storage, verify=options.verify)
+    if options.dry_run and on_plan:
+        on_plan(plan)  # shown even when the deletes are then refused: it says what they would be
     _check_deletes(plan, options)
     up_to_date = not (plan.upload_count or plan.deletes) and remote.manifest is not None and remote.pending is None
     if options.dry_run or up_to_date:
         # Nothing is written, so no lock is needed: at worst another publish is under way and
         # this answer is the one it would have got just before that publish started.
-        if on_plan:
+        if on_plan and not options.dry_run:
             on_plan(plan)
         return _summary(site, target, plan, options, started)
 
@@ -144,10 +146,14 @@ def publish(
         _check_deletes(plan, options)
         if on_plan:
             on_plan(plan)
+        # The journal names every key whose remote bytes may stop matching the manifest before
+        # this publish ends: each one it will write (new or overwritten) and each one it will
+        # delete. A publish killed at any point leaves it behind, and the next publish treats
+        # those keys as unknown: it uploads them again or deletes them, whatever it publishes.
         pending = load_pending(remote.pending)
-        new_keys = {key for keys in plan.uploads.values() for key in keys if key not in remote.published}
-        if not new_keys <= pending:
-            storage.put(PENDING_KEY, dump_pending(pending | new_keys), content_type="application/json; charset=utf-8",
+        touched = {key for keys in plan.uploads.values() for key in keys} | set(plan.deletes)
+        if not touched <= pending:
+            storage.put(PENDING_KEY, dump_pending(pending | touched), content_type="application/json; charset=utf-8",
                         cache_control="no-cache")
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             for phase in PHASES:
@@ -164,7 +170,7 @@ def publish(
             storage.delete(batch)
             if progress:
                 progress("delete", len(batch))
-        if pending or new_keys:
+        if pending or touched:
             storage.delete([PENDING_KEY])  # everything it named is now in the manifest or deleted
     finally:
         lock.release()
