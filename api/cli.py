@@ -148,6 +148,8 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
     from botocore.exceptions import BotoCoreError, ClientError
 
     from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, UploadFailed, publish
+    from sites.publish.headers import UnknownFileType
+    from sites.publish.manifest import BadSiteFile
     from sites.registry import UnknownSite, site
     from sites.storage import open_storage
 
@@ -180,7 +182,7 @@ def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs
 
     try:
         summary = publish(name, source, storage, target=target, options=options, progress=progress, on_plan=on_plan)
-    except (PublishLocked, TooManyDeletes, FileNotFoundError) as error:
+    except (PublishLocked, TooManyDeletes, FileNotFoundError, BadSiteFile, UnknownFileType) as error:
         raise click.ClickException(str(error))
     except (ClientError, BotoCoreError, OSError, UploadFailed) as error:  # missing bucket, refused credentials, no network
         raise click.ClickException(f"publishing to {target} failed: {error}")

@@ -90,6 +90,9 @@ def test_header_table_covers_every_type_and_refuses_unknown():
     assert all("charset" in t for s, t in CONTENT_TYPES.items() if t.startswith("text/"))
     with pytest.raises(UnknownFileType):
         headers_for("bin/program.exe")
+    # a date is not a content hash: a dated data file must not be cached for a year
+    assert headers_for("data/kasus.20241203.json").cache_control.startswith("public, max-age=60")
+    assert headers_for("assets/MAIN.8A3C1F2E.CSS").cache_control == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.s3
@@ -360,15 +363,17 @@ def test_cli_reports_an_unreachable_store_without_a_traceback(tmp_path):
 
 def test_local_folder_target_and_dry_run(tmp_path):
     site = write_site(tmp_path / "site", EVERY_TYPE)
-    storage = open_storage((tmp_path / "live").as_uri())
+    live = tmp_path / "situs kota" / "live"  # a space: the file URL says %20, the folder must not
+    storage = open_storage(live.as_uri())
     dry = publish("docs", site, storage, target="file", options=PublishOptions(dry_run=True))
-    assert dry.uploaded == len(EVERY_TYPE) and not (tmp_path / "live").exists()
+    assert dry.uploaded == len(EVERY_TYPE) and not live.exists()
     publish("docs", site, storage, target="file")
-    assert (tmp_path / "live/pilar/index.html").read_bytes() == EVERY_TYPE["pilar/index.html"]
+    assert (live / "pilar/index.html").read_bytes() == EVERY_TYPE["pilar/index.html"]
     (site / "robots.txt").unlink()
     summary = publish("docs", site, storage, target="file")
     assert (summary.uploaded, summary.deleted) == (0, 1)
-    assert not (tmp_path / "live/robots.txt").exists()
+    assert not (live / "robots.txt").exists()
+    assert not (tmp_path / "situs%20kota").exists()
 
 
 @pytest.mark.s3
@@ -412,3 +417,86 @@ def test_a_big_phase_uploads_from_several_processes_and_reports_their_failure(se
     assert b"v1 3" in page
     assert client.get_object(Bucket=name, Key=f"besar/{MANIFEST_KEY}")["Body"].read() == manifest_before
     assert LOCK_KEY not in keys(seaweedfs, name, "besar/")  # released on the way out
+
+
+def test_a_lock_outlives_its_time_while_the_publish_works_and_a_lost_lock_stops_it(tmp_path, monkeypatch):
+    from datetime import timedelta
+    from functools import partial
+
+    monkeypatch.setattr(publisher, "PublishLock", partial(PublishLock, ttl=timedelta(seconds=0.4)))
+    target = tmp_path / "live"
+    storage = open_storage(target.as_uri())
+    site = synthetic_site(tmp_path / "site", 30)
+    put = storage.put
+    seen = {}
+
+    def slow_put(key, *args, **kwargs):
+        time.sleep(0.03)  # 62 files one at a time: ~2 s, five times the lock's time
+        if key == "p25/index.html":
+            other = PublishLock(open_storage(target.as_uri()), site="docs")
+            try:
+                other.acquire()
+            except PublishLocked as refused:
+                seen["refused"] = str(refused)
+        return put(key, *args, **kwargs)
+
+    storage.put = slow_put
+    publish("docs", site, storage, target="file", options=PublishOptions(jobs=1))
+    assert "holds the lock" in seen["refused"]  # kept fresh by its heartbeat, not stale
+
+    # Another publish that takes the lock over (here: by hand) stops this one before its manifest.
+    manifest_before = (target / MANIFEST_KEY).read_bytes()
+
+    def put_then_steal(key, *args, **kwargs):
+        if key == "p3/index.html":
+            (target / LOCK_KEY).write_text(json.dumps({"token": "orang-lain", "site": "docs", "host": "lain",
+                                                       "pid": 1, "expires_at": "2999-01-01T00:00:00+00:00"}))
+            time.sleep(0.3)  # the heartbeat notices within a quarter of the lock's time
+        return put(key, *args, **kwargs)
+
+    storage.put = put_then_steal
+    with pytest.raises(PublishLocked, match="taken over"):
+        publish("docs", synthetic_site(tmp_path / "v2", 30, version="v2"), storage, target="file",
+                options=PublishOptions(jobs=1))
+    assert (target / MANIFEST_KEY).read_bytes() == manifest_before
+    assert json.loads((target / LOCK_KEY).read_text())["token"] == "orang-lain"  # not released by us
+
+
+def test_an_unreadable_manifest_journal_or_lock_does_not_stop_the_next_publish(tmp_path):
+    from sites.publish.manifest import PENDING_KEY as JOURNAL
+
+    target = tmp_path / "live"
+    site = write_site(tmp_path / "site", EVERY_TYPE)
+    publish("docs", site, open_storage(target.as_uri()), target="file")
+    (target / "sisa.html").write_bytes(b"dari publish yang mati")
+    for key, junk in ((MANIFEST_KEY, b"\x1f\x8bpotong"), (JOURNAL, b"[1, 2"), (LOCK_KEY, b"{bukan json")):
+        (target / key).write_bytes(junk)
+    (target / "pilar/index.html").write_bytes(b"basi")
+    publish("docs", site, open_storage(target.as_uri()), target="file")
+    live = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file() and not p.name.startswith(".conditional")}
+    assert live == set(EVERY_TYPE) | {MANIFEST_KEY}
+    assert (target / "pilar/index.html").read_bytes() == EVERY_TYPE["pilar/index.html"]
+    assert publish("docs", site, open_storage(target.as_uri()), target="file").uploaded == 0
+
+
+@pytest.mark.parametrize("case", ["unknown type", "symlink out", "backslash", "file url with a host"])
+def test_cli_refuses_what_it_cannot_publish_with_a_clear_error(tmp_path, case):
+    site = write_site(tmp_path / "site", {"index.html": b"<p>x</p>"})
+    target = (tmp_path / "live").as_uri()
+    expected = {"unknown type": "CNAME", "symlink out": "outside the built site", "backslash": "backslash",
+                "file url with a host": "three slashes"}[case]
+    if case == "unknown type":
+        (site / "CNAME").write_text("situs.samarindakota.go.id")
+    elif case == "symlink out":
+        (tmp_path / "rahasia.txt").write_text("kunci")
+        (site / "bocor.txt").symlink_to(tmp_path / "rahasia.txt")
+    elif case == "backslash":
+        (site / "a\\b.html").write_text("<p>x</p>")
+    else:
+        target = "file://var/sites/docs"
+    result = subprocess.run([sys.executable, "-m", "api.cli", "sites", "publish", "docs", "--from", str(site),
+                             "--to", target], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "live").exists()

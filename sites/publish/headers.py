@@ -51,7 +51,10 @@ ASSET = "public, max-age=3600"
 SHORT = "public, max-age=60, must-revalidate"
 NO_CACHE = "no-cache"
 
-FINGERPRINT = re.compile(r"\.[0-9a-f]{8,}\.(?:min\.)?[a-z0-9]+(?:\.(?:gz|br))?$")
+# A content hash of 8+ hex digits before the extension (MkDocs Material: main.8a3c1f2e.min.css).
+# At least one letter: a run of digits alone is far more often a date (kasus.20241203.json),
+# and a data file with a date in its name must not be cached for a year.
+FINGERPRINT = re.compile(r"\.(?=[0-9]*[a-f])[0-9a-f]{8,}\.(?:min\.)?[a-z0-9]+(?:\.(?:gz|br))?$")
 ASSET_SUFFIXES = {".css", ".js", ".mjs", ".map", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
                   ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot"}
 
@@ -87,7 +90,7 @@ def headers_for(key: str) -> Headers:
     content_type = CONTENT_TYPES.get(suffix)
     if content_type is None:
         raise UnknownFileType(f"{key}: no Content-Type known for '{suffix or key}'; add it to sites/publish/headers.py")
-    name = key.rsplit("/", 1)[-1]
+    name = key.rsplit("/", 1)[-1].lower()
     if FINGERPRINT.search(name):
         cache = IMMUTABLE
     elif suffix in ASSET_SUFFIXES:

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import socket
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -41,6 +42,16 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _read(data: bytes) -> dict | None:
+    try:
+        holder = json.loads(data)
+        if datetime.fromisoformat(holder["expires_at"]).tzinfo is None or not isinstance(holder.get("pid", 0), int):
+            return None
+        return holder
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
 class PublishLock:
     def __init__(self, storage: ObjectStorage, *, site: str, ttl: timedelta = timedelta(minutes=10)):
         self.storage = storage
@@ -49,6 +60,10 @@ class PublishLock:
         self.token = secrets.token_hex(8)
         self.version: str | None = None
         self._taken = 0.0
+        self.lost = False
+        self._guard = threading.Lock()  # the heartbeat and the publisher never refresh at once
+        self._stop = threading.Event()
+        self._beating: threading.Thread | None = None
 
     def _body(self) -> bytes:
         now = _now()
@@ -75,30 +90,56 @@ class PublishLock:
                 self._taken = time.monotonic()
                 return
             raise PublishLocked("another publish took the lock just now; try again")
-        holder = json.loads(data)
-        if self._stale(holder):
+        holder = _read(data)
+        if holder is None or self._stale(holder):  # a lock nobody can read cannot be honoured either
             self.version = self.storage.replace_if(LOCK_KEY, self._body(), version, content_type=CONTENT_TYPE)
             if self.version:
                 self._taken = time.monotonic()
                 return
+        holder = holder or {}
         raise PublishLocked(
             f"another publish of '{holder.get('site')}' holds the lock (host {holder.get('host')}, "
             f"pid {holder.get('pid')}, since {holder.get('taken_at')}, until {holder.get('expires_at')})"
         )
 
+    def keep_alive(self) -> None:
+        """Push the expiry forward from a background thread, every quarter of the lock's time,
+        until :meth:`release`: a phase of a big publish may take longer than the lock lasts."""
+        self._stop = threading.Event()
+        self._beating = threading.Thread(target=self._beat, name="publish-lock", daemon=True)
+        self._beating.start()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.ttl.total_seconds() / 4):
+            try:
+                self.refresh()
+            except PublishLocked:
+                return  # self.lost is set; the publisher stops at its next check
+            except Exception:  # the network, for a moment: three more beats before the lock runs out
+                continue
+
     def refresh(self) -> None:
-        """Push the expiry forward between phases of a long publish (once half of it is used)."""
-        if time.monotonic() - self._taken < self.ttl.total_seconds() / 2:
-            return
-        self.version = self.storage.replace_if(LOCK_KEY, self._body(), self.version, content_type=CONTENT_TYPE)
-        if not self.version:
+        with self._guard:
+            if self.lost or self._stop.is_set():
+                return
+            version = self.storage.replace_if(LOCK_KEY, self._body(), self.version, content_type=CONTENT_TYPE)
+            if not version:
+                self.lost = True
+                raise PublishLocked("the publish lock was taken over by another publish; stopping")
+            self.version, self._taken = version, time.monotonic()
+
+    def check(self) -> None:
+        """Raise if the lock was lost: called before every upload, the manifest and the deletions."""
+        if self.lost:
             raise PublishLocked("the publish lock was taken over by another publish; stopping")
-        self._taken = time.monotonic()
 
     def release(self) -> None:
+        self._stop.set()
+        if self._beating is not None:
+            self._beating.join()
         try:
             data, _ = self.storage.read_versioned(LOCK_KEY)
         except KeyError:
             return
-        if json.loads(data).get("token") == self.token:
+        if (_read(data) or {}).get("token") == self.token:
             self.storage.delete([LOCK_KEY])

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sites.publish.headers import Headers, headers_for
+from sites.storage.api import ObjectStorage
 
 __all__ = [
-    "FileEntry", "MANIFEST_KEY", "LOCK_KEY", "PENDING_KEY", "INTERNAL_PREFIX",
+    "BadSiteFile", "FileEntry", "MANIFEST_KEY", "LOCK_KEY", "PENDING_KEY", "INTERNAL_PREFIX",
     "scan_site", "load_manifest", "dump_manifest", "load_pending", "dump_pending",
 ]
 
@@ -30,6 +31,10 @@ LOCK_KEY = INTERNAL_PREFIX + "publish.lock"
 # have put remotely, and the journal is every key whose remote bytes may differ from the
 # manifest, so a publish need not list the bucket to repair what a killed one left behind.
 PENDING_KEY = INTERNAL_PREFIX + "pending.json"
+
+
+class BadSiteFile(ValueError):
+    """A file of the built site that cannot be published as it is."""
 
 
 class FileEntry(NamedTuple):
@@ -58,13 +63,26 @@ def scan_site(site_dir: Path) -> dict[str, FileEntry]:
     every path again. Publishing runs this beside the network reads (see the publisher).
     """
     root = os.fspath(site_dir).rstrip(os.sep)
+    real_root = os.path.realpath(root)
     paths: dict[str, str] = {}
-    for dirpath, _, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root):
         rel = dirpath[len(root) + 1:].replace(os.sep, "/")
+        for name in dirnames:  # os.walk lists a symlinked folder here and never enters it
+            if os.path.islink(os.path.join(dirpath, name)):
+                raise BadSiteFile(f"{rel + '/' if rel else ''}{name}: a symlinked folder in the built site; "
+                                  f"the publisher does not follow them (copy the files instead)")
         for name in filenames:
             key = f"{rel}/{name}" if rel else name
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+                # a link out of the build would publish whatever it points at (a key, /etc/...)
+                raise BadSiteFile(f"{key}: a symlink to {os.path.realpath(path)}, outside the built site")
+            try:
+                ObjectStorage.check_key(key)
+            except ValueError:
+                raise BadSiteFile(f"{key!r}: a file name no storage key can carry (backslash or control character)")
             if not key.startswith(INTERNAL_PREFIX):
-                paths[key] = os.path.join(dirpath, name)
+                paths[key] = path
     keys = sorted(paths)
     headers = {key: headers_for(key) for key in keys}  # unknown types fail before any hashing
     return {key: FileEntry(_sha256(paths[key]), os.path.getsize(paths[key]), *headers[key]) for key in keys}

@@ -67,6 +67,7 @@ class RemoteState(NamedTuple):
     published: dict  # key -> FileEntry, from the manifest
     keys: set[str]  # what may exist remotely
     listed: bool  # keys come from listing the target, not from the manifest and journal
+    unknown: set[str]  # keys whose remote bytes may differ from the manifest (the journal)
 
 
 def _get(storage: ObjectStorage, key: str) -> bytes | None:
@@ -85,14 +86,26 @@ def read_remote(storage: ObjectStorage, *, verify: bool = False) -> RemoteState:
     ours can have left, so the listing only finds files put there by hand (``--verify``).
     """
     manifest, pending = _get(storage, MANIFEST_KEY), _get(storage, PENDING_KEY)
-    published = load_manifest(manifest)
-    if manifest is None or verify:
+    try:
+        published = load_manifest(manifest)
+    except (ValueError, OSError, EOFError, TypeError, AttributeError):
+        # Unreadable (cut short, written by hand): publish as onto a target we know nothing of.
+        published, manifest_readable = {}, False
+    else:
+        manifest_readable = manifest is not None
+    try:
+        unknown, journal_readable = load_pending(pending), True
+    except (ValueError, TypeError, AttributeError):
+        unknown, journal_readable = set(), False
+    if not manifest_readable or not journal_readable or verify:
         keys = {obj.key for obj in storage.list()}
         listed = True
+        if not journal_readable:
+            unknown = set(keys)  # which keys a killed publish touched is lost: trust none of them
     else:
-        keys = set(published) | load_pending(pending)
+        keys = set(published) | unknown
         listed = False
-    return RemoteState(manifest, pending, published, keys, listed)
+    return RemoteState(manifest, pending, published, keys, listed, unknown)
 
 
 def plan_publish(site_dir: Path, storage: ObjectStorage, *, verify: bool = False) -> tuple[Plan, dict, RemoteState]:
@@ -103,7 +116,7 @@ def plan_publish(site_dir: Path, storage: ObjectStorage, *, verify: bool = False
         scanning = pool.submit(scan_site, site_dir)
         remote = read_remote(storage, verify=verify)
         local = scanning.result()
-    return make_plan(local, remote.published, remote.keys, load_pending(remote.pending)), local, remote
+    return make_plan(local, remote.published, remote.keys, remote.unknown), local, remote
 
 
 def publish(
@@ -139,6 +152,7 @@ def publish(
 
     lock = PublishLock(storage, site=site)
     lock.acquire()
+    lock.keep_alive()
     try:
         if (_get(storage, MANIFEST_KEY), _get(storage, PENDING_KEY)) != (remote.manifest, remote.pending):
             # another publish finished between our reading and our lock: plan against its result
@@ -150,7 +164,7 @@ def publish(
         # this publish ends: each one it will write (new or overwritten) and each one it will
         # delete. A publish killed at any point leaves it behind, and the next publish treats
         # those keys as unknown: it uploads them again or deletes them, whatever it publishes.
-        pending = load_pending(remote.pending)
+        pending = remote.unknown
         touched = {key for keys in plan.uploads.values() for key in keys} | set(plan.deletes)
         if not touched <= pending:
             storage.put(PENDING_KEY, dump_pending(pending | touched), content_type="application/json; charset=utf-8",
@@ -158,14 +172,17 @@ def publish(
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             for phase in PHASES:
                 if plan.uploads[phase]:
-                    _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress, options.jobs)
-                    lock.refresh()
+                    _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress, options.jobs,
+                                  lock)
+                    lock.check()
+        lock.check()
         if plan.upload_count or plan.deletes or remote.manifest is None:
             published_at = datetime.now(timezone.utc).isoformat()
             storage.put(MANIFEST_KEY, dump_manifest(local, site=site, published_at=published_at),
                         content_type="application/json; charset=utf-8", cache_control="no-cache",
                         content_encoding="gzip")
         for start in range(0, len(plan.deletes), DELETE_BATCH):
+            lock.check()
             batch = plan.deletes[start : start + DELETE_BATCH]
             storage.delete(batch)
             if progress:
@@ -193,7 +210,7 @@ def _summary(site, target, plan, options, started) -> PublishSummary:
     )
 
 
-def _upload_phase(pool, storage, site_dir, local, keys, phase, progress, jobs) -> None:
+def _upload_phase(pool, storage, site_dir, local, keys, phase, progress, jobs, lock: PublishLock) -> None:
     processes = processes_for(len(keys), storage)
     if processes > 1:
         items = [Upload(key, local[key].content_type, local[key].cache_control, local[key].content_encoding)
@@ -203,6 +220,7 @@ def _upload_phase(pool, storage, site_dir, local, keys, phase, progress, jobs) -
         return
 
     def upload(key: str) -> None:
+        lock.check()
         entry = local[key]
         storage.put(key, (site_dir / key).read_bytes(), content_type=entry.content_type,
                     cache_control=entry.cache_control, content_encoding=entry.content_encoding)

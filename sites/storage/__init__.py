@@ -12,7 +12,7 @@ picks one from the ``SMARTCITY_STORAGE`` URL:
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from sites.storage.api import ObjectStorage, StoredObject
 from sites.storage.local import LocalFolderStorage
@@ -31,7 +31,12 @@ def open_storage(url: str, *, public_url: str | None = None, endpoint_url: str |
             endpoint_url=endpoint_url,
             public_url=public_url,
         )
-    if parsed.scheme in ("file", ""):
-        path = Path(parsed.path if parsed.scheme == "file" else url)
-        return LocalFolderStorage(path, public_url=public_url or "/media/")
+    if parsed.scheme == "file":
+        if parsed.netloc not in ("", "localhost"):
+            # file://var/sites would otherwise mean the folder /sites on a host called "var"
+            raise ValueError(f"file URL {url!r} names a host: use file:///ABSOLUTE/DIR (three slashes), "
+                             f"or a plain path for a folder relative to here")
+        return LocalFolderStorage(Path(unquote(parsed.path)), public_url=public_url or "/media/")
+    if parsed.scheme == "":
+        return LocalFolderStorage(Path(url), public_url=public_url or "/media/")
     raise ValueError(f"unsupported storage URL {url!r}: use file:///DIR or s3://BUCKET/PREFIX")

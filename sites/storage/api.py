@@ -66,6 +66,9 @@ class ObjectStorage(ABC):
     @staticmethod
     def check_key(key: str) -> str:
         parts = key.split("/")
-        if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        # No backslash: some S3 servers (SeaweedFS) store "a\\b" as "a/b", a local folder on
+        # Windows would too, and the manifest would then name a key that is not there.
+        if (not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in key
+                or any(ord(c) < 32 or ord(c) == 127 for c in key)):
             raise ValueError(f"bad storage key {key!r}")
         return key
