@@ -500,3 +500,30 @@ def test_cli_refuses_what_it_cannot_publish_with_a_clear_error(tmp_path, case):
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "live").exists()
+
+
+def _foreign_lock(expires_at: str) -> bytes:
+    return json.dumps({"token": "host-lain", "site": "docs", "host": "mesin-lain", "pid": 4242,
+                       "taken_at": "2026-01-01T00:00:00+00:00", "expires_at": expires_at, "ttl_seconds": 600}).encode()
+
+
+@pytest.mark.s3
+def test_a_lock_is_judged_by_the_stores_clock_not_by_the_holders(seaweedfs, tmp_path):
+    # Written just now by a machine whose clock runs an hour behind: by its own words it has
+    # expired, but the store says it was written a moment ago, so it is live.
+    name = bucket(seaweedfs)
+    storage = open_storage(f"s3://{name}/docs", endpoint_url=seaweedfs)
+    storage.put(LOCK_KEY, _foreign_lock("2000-01-01T00:00:00+00:00"), content_type="application/json")
+    with pytest.raises(PublishLocked, match="mesin-lain"):
+        PublishLock(storage, site="docs").acquire()
+    assert storage.read_versioned(LOCK_KEY).age < 60
+
+    # Last written 20 minutes ago, by the store's clock: stale whatever its expires_at says.
+    local = open_storage((tmp_path / "live").as_uri())
+    local.put(LOCK_KEY, _foreign_lock("2999-01-01T00:00:00+00:00"), content_type="application/json")
+    old = time.time() - 20 * 60
+    os.utime(tmp_path / "live" / LOCK_KEY, (old, old))
+    taker = PublishLock(local, site="docs")
+    taker.acquire()
+    assert json.loads(local.get(LOCK_KEY))["token"] == taker.token
+    taker.release()

@@ -1,8 +1,9 @@
 """The publish lock: one object written with a conditional PUT (If-None-Match: *), so two
 publishes to the same place cannot interleave their uploads and deletions.
 
-A lock left by a publish that died is stale when its time is up, or at once when it was taken
-on this machine by a process that no longer exists; a stale lock is taken over with a
+A lock left by a publish that died is stale when the store says it was last written longer
+ago than its time (its holder rewrites it every quarter of that time), or at once when it was
+taken on this machine by a process that no longer exists; a stale lock is taken over with a
 conditional overwrite (If-Match), so two publishes that both find it stale cannot both win.
 """
 
@@ -70,10 +71,15 @@ class PublishLock:
         return json.dumps({
             "token": self.token, "site": self.site, "host": socket.gethostname(), "pid": os.getpid(),
             "taken_at": now.isoformat(), "expires_at": (now + self.ttl).isoformat(),
+            "ttl_seconds": self.ttl.total_seconds(),
         }).encode()
 
-    def _stale(self, holder: dict) -> bool:
-        if datetime.fromisoformat(holder["expires_at"]) <= _now():
+    def _stale(self, holder: dict, age: float) -> bool:
+        # By the lock's age as the store measures it (its holder rewrites it every quarter of
+        # its time), not by comparing the holder's clock with ours: a machine whose clock runs
+        # ahead must not take a live lock. expires_at is for people reading the message.
+        ttl = holder.get("ttl_seconds")
+        if age > (ttl if isinstance(ttl, (int, float)) and ttl > 0 else self.ttl.total_seconds()):
             return True
         return holder.get("host") == socket.gethostname() and not _pid_alive(int(holder.get("pid", 0)))
 
@@ -83,7 +89,7 @@ class PublishLock:
             self._taken = time.monotonic()
             return
         try:
-            data, version = self.storage.read_versioned(LOCK_KEY)
+            data, version, age = self.storage.read_versioned(LOCK_KEY)
         except KeyError:  # released between our two calls: try once more
             self.version = self.storage.create(LOCK_KEY, self._body(), content_type=CONTENT_TYPE)
             if self.version:
@@ -91,7 +97,7 @@ class PublishLock:
                 return
             raise PublishLocked("another publish took the lock just now; try again")
         holder = _read(data)
-        if holder is None or self._stale(holder):  # a lock nobody can read cannot be honoured either
+        if holder is None or self._stale(holder, age):  # a lock nobody can read cannot be honoured either
             self.version = self.storage.replace_if(LOCK_KEY, self._body(), version, content_type=CONTENT_TYPE)
             if self.version:
                 self._taken = time.monotonic()
@@ -138,7 +144,7 @@ class PublishLock:
         if self._beating is not None:
             self._beating.join()
         try:
-            data, _ = self.storage.read_versioned(LOCK_KEY)
+            data = self.storage.read_versioned(LOCK_KEY).data
         except KeyError:
             return
         if (_read(data) or {}).get("token") == self.token:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Iterator, NamedTuple
 
-__all__ = ["ObjectStorage", "StoredObject"]
+__all__ = ["ObjectStorage", "StoredObject", "Versioned"]
 
 
 class StoredObject(NamedTuple):
     key: str
     size: int
+
+
+class Versioned(NamedTuple):
+    data: bytes
+    version: str  # ETag
+    age: float  # seconds since it was last written, by the store's own clock
 
 
 class ObjectStorage(ABC):
@@ -51,8 +57,11 @@ class ObjectStorage(ABC):
         """Write ``key`` only if it does not exist: its version tag, or None when it already does."""
 
     @abstractmethod
-    def read_versioned(self, key: str) -> tuple[bytes, str]:
-        """The object's bytes and a version tag (ETag); KeyError when it does not exist."""
+    def read_versioned(self, key: str) -> Versioned:
+        """The object's bytes, version tag and age; KeyError when it does not exist.
+
+        The age is measured by the store (S3: the answer's Date minus Last-Modified), so that
+        machines whose clocks disagree still agree on how old a lock is."""
 
     @abstractmethod
     def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:

@@ -10,11 +10,12 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sites.storage.api import ObjectStorage, StoredObject
+from sites.storage.api import ObjectStorage, StoredObject, Versioned
 
 __all__ = ["LocalFolderStorage"]
 
@@ -83,14 +84,18 @@ class LocalFolderStorage(ObjectStorage):
             self.put(key, data, content_type=content_type)
             return hashlib.sha256(data).hexdigest()
 
-    def read_versioned(self, key: str) -> tuple[bytes, str]:
+    def read_versioned(self, key: str) -> Versioned:
         data = self.get(key)
-        return data, hashlib.sha256(data).hexdigest()
+        try:
+            age = time.time() - self._path(key).stat().st_mtime
+        except FileNotFoundError:
+            raise KeyError(key) from None
+        return Versioned(data, hashlib.sha256(data).hexdigest(), age)
 
     def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
         with self._guard():
             try:
-                _, current = self.read_versioned(key)
+                current = self.read_versioned(key).version
             except KeyError:
                 return None
             if current != version:

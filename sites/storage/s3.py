@@ -6,13 +6,14 @@ the endpoint URL is ours to pass, which is what makes SeaweedFS, MinIO, Ceph RGW
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import threading
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Iterator
 
 from botocore.exceptions import ClientError
 
-from sites.storage.api import ObjectStorage, StoredObject
+from sites.storage.api import ObjectStorage, StoredObject, Versioned
 
 __all__ = ["S3Storage"]
 
@@ -122,14 +123,20 @@ class S3Storage(ObjectStorage):
                 return None
             raise
 
-    def read_versioned(self, key: str) -> tuple[bytes, str]:
+    def read_versioned(self, key: str) -> Versioned:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise KeyError(key) from None
             raise
-        return answer["Body"].read(), answer["ETag"]
+        data = answer["Body"].read()
+        served = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
+        try:
+            now = parsedate_to_datetime(served)
+        except (TypeError, ValueError):  # no Date header: this machine's clock is all there is
+            now = datetime.now(timezone.utc)
+        return Versioned(data, answer["ETag"], (now - answer["LastModified"]).total_seconds())
 
     def replace_if(self, key: str, data: bytes, version: str, *, content_type: str) -> str | None:
         try:
