@@ -145,17 +145,20 @@ def test_more_than_1000_objects_only_changes_upload_and_big_deletions_are_capped
     assert keys(seaweedfs, name, "situs/") == {k.relative_to(small).as_posix() for k in small.rglob("*") if k.is_file()} | {MANIFEST_KEY}
 
 
+# Every PUT is slowed down, in the forked upload processes of a big phase too (the class is
+# patched, not the instance), so that the test has time to kill the publish half-way.
 PUBLISH_SCRIPT = """
 import sys, time
 from pathlib import Path
 from sites.publish import publish, PublishOptions
 from sites.storage import open_storage
-storage = open_storage(sys.argv[2], endpoint_url=sys.argv[3])
-put = storage.put
-def slow_put(*args, **kwargs):
+from sites.storage.s3 import S3Storage
+put = S3Storage.put
+def slow_put(self, *args, **kwargs):
     time.sleep(0.02)
-    return put(*args, **kwargs)
-storage.put = slow_put
+    return put(self, *args, **kwargs)
+S3Storage.put = slow_put
+storage = open_storage(sys.argv[2], endpoint_url=sys.argv[3])
 print(publish("docs", Path(sys.argv[1]), storage, target=sys.argv[2], options=PublishOptions(jobs=2)).line())
 """
 
