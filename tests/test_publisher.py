@@ -426,7 +426,8 @@ def test_a_lock_outlives_its_time_while_the_publish_works_and_a_lost_lock_stops_
     from datetime import timedelta
     from functools import partial
 
-    monkeypatch.setattr(publisher, "PublishLock", partial(PublishLock, ttl=timedelta(seconds=0.4)))
+    # 1.2 s: the heartbeat refreshes every 0.3 s, with room for a busy machine to be late
+    monkeypatch.setattr(publisher, "PublishLock", partial(PublishLock, ttl=timedelta(seconds=1.2)))
     target = tmp_path / "live"
     storage = open_storage(target.as_uri())
     site = synthetic_site(tmp_path / "site", 30)
@@ -434,7 +435,7 @@ def test_a_lock_outlives_its_time_while_the_publish_works_and_a_lost_lock_stops_
     seen = {}
 
     def slow_put(key, *args, **kwargs):
-        time.sleep(0.03)  # 62 files one at a time: ~2 s, five times the lock's time
+        time.sleep(0.05)  # 62 files one at a time: ~3 s, more than twice the lock's time; p25 at ~1.3 s
         if key == "p25/index.html":
             other = PublishLock(open_storage(target.as_uri()), site="docs")
             try:
@@ -451,10 +452,10 @@ def test_a_lock_outlives_its_time_while_the_publish_works_and_a_lost_lock_stops_
     manifest_before = (target / MANIFEST_KEY).read_bytes()
 
     def put_then_steal(key, *args, **kwargs):
-        if key == "p3/index.html":
+        time.sleep(0.05)  # 30 changed pages: ~1.5 s, five heartbeats
+        if key == "p0/index.html":  # the first of them
             (target / LOCK_KEY).write_text(json.dumps({"token": "orang-lain", "site": "docs", "host": "lain",
                                                        "pid": 1, "expires_at": "2999-01-01T00:00:00+00:00"}))
-            time.sleep(0.3)  # the heartbeat notices within a quarter of the lock's time
         return put(key, *args, **kwargs)
 
     storage.put = put_then_steal
