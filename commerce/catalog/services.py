@@ -12,6 +12,7 @@ from commerce.catalog.categories import CATEGORIES, category_by_slug
 from commerce.catalog.images import ImageStore, prepare_image
 from commerce.catalog.models import Product, ProductImage, Variant, rendition_key
 from commerce.errors import Conflict, FieldError, InvalidInput, NotFound
+from commerce.inventory.lock_objects import STOCK_LOCK
 from commerce.paging import Page, keyset_page
 from commerce.slugs import unique_slug
 from commerce.stores.models import Store
@@ -140,10 +141,9 @@ def store_products(uow: UnitOfWork, store: Store, *, cursor: str | None, limit: 
 
 
 def _variant_of_store(uow: UnitOfWork, store: Store, variant_id: int, *, lock: bool = False) -> Variant:
-    # The same lock as every other stock change (FOR NO KEY UPDATE, commerce.inventory.lock_objects):
-    # a plain FOR UPDATE would wait for every buyer who has written a cart line for this
-    # variant, and buyers arriving meanwhile would go ahead of it.
-    variant = uow.session.get(Variant, variant_id, with_for_update={"key_share": True} if lock else None)
+    # The same lock as every other stock change: a plain FOR UPDATE would wait for every buyer
+    # who has written a cart line for this variant, and buyers arriving meanwhile would go first.
+    variant = uow.session.get(Variant, variant_id, with_for_update=STOCK_LOCK if lock else None)
     if variant is None or variant.store_id != store.id:
         raise NotFound(f"Varian {variant_id} tidak ada di toko ini.")
     return variant

@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce.catalog.models import Product, Variant
 
-__all__ = ["load_variants", "lock_variants", "lock_stock"]
+__all__ = ["STOCK_LOCK", "load_variants", "lock_variants", "lock_stock"]
 
 
 # Built once (expanding IN, cacheable). Each variant comes with its product and the product's
@@ -37,31 +37,34 @@ _VARIANTS = (
     # populate_existing: rows read earlier in this session must show the current values.
     .execution_options(populate_existing=True)
 )
+# FOR NO KEY UPDATE, in SQLAlchemy's words; for every stock lock, including session.get().
+STOCK_LOCK = {"key_share": True}
 # Only the variant rows are locked (OF variants), not their products and stores.
-_LOCK = _VARIANTS.with_for_update(of=Variant, key_share=True)
+_LOCK = _VARIANTS.with_for_update(of=Variant, **STOCK_LOCK)
 # The lock alone, for variants already loaded: no ORM loading while other buyers wait.
 _LOCK_STOCK = (
     select(Variant.id, Variant.stock)
     .where(Variant.id.in_(bindparam("ids", expanding=True)))
     .order_by(Variant.id)
-    .with_for_update(key_share=True)
+    .with_for_update(**STOCK_LOCK)
 )
+
+
+def _variants(session: Session, statement, variant_ids: Iterable[int]) -> dict[int, Variant]:
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    return {v.id: v for v in session.scalars(statement, {"ids": ids}).unique()}
 
 
 def load_variants(session: Session, variant_ids: Iterable[int]) -> dict[int, Variant]:
     """The variants with their product and store, without locking them."""
-    ids = sorted(set(variant_ids))
-    if not ids:
-        return {}
-    return {v.id: v for v in session.scalars(_VARIANTS, {"ids": ids}).unique()}
+    return _variants(session, _VARIANTS, variant_ids)
 
 
 def lock_variants(session: Session, variant_ids: Iterable[int]) -> dict[int, Variant]:
     """Load and lock the variants (with their product and store) in one statement."""
-    ids = sorted(set(variant_ids))
-    if not ids:
-        return {}
-    return {v.id: v for v in session.scalars(_LOCK, {"ids": ids}).unique()}
+    return _variants(session, _LOCK, variant_ids)
 
 
 def lock_stock(session: Session, variants: dict[int, Variant]) -> None:

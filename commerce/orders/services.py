@@ -80,11 +80,11 @@ def transition(
         lock_variants(uow.session, uow.session.scalars(select(Allocation.variant_id).where(Allocation.order_id == order.id)))
         if not clock_given:
             now = utcnow()
-    if to_status == "paid" and order.payment_due_at is not None and order.payment_due_at <= now:
-        # The reserved units may already be sold to someone else: an expired order stays expired.
-        _apply(uow, order, "expired", actor="system", user=None, note="batas waktu pembayaran lewat", now=now)
-        raise Conflict(f"Batas waktu pembayaran pesanan {order.number} sudah lewat; pesanan kedaluwarsa.",
-                       errors=[FieldError("status", "kedaluwarsa")])
+        if order.payment_due_at <= now:
+            # The units may already be sold to someone else: an expired order stays expired.
+            _apply(uow, order, "expired", actor="system", user=None, note="batas waktu pembayaran lewat", now=now)
+            raise Conflict(f"Batas waktu pembayaran pesanan {order.number} sudah lewat; pesanan kedaluwarsa.",
+                           errors=[FieldError("status", "kedaluwarsa")])
     _apply(uow, order, to_status, actor=actor, user=user, note=note, now=now)
 
 

@@ -172,9 +172,9 @@ def publish(
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             for phase in PHASES:
                 if plan.uploads[phase]:
+                    lock.check()  # a big phase's forked processes do not check it themselves
                     _upload_phase(pool, storage, site_dir, local, plan.uploads[phase], phase, progress, options.jobs,
                                   lock)
-                    lock.check()
         lock.check()
         if plan.upload_count or plan.deletes or remote.manifest is None:
             published_at = datetime.now(timezone.utc).isoformat()
