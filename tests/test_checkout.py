@@ -282,6 +282,86 @@ def test_two_orders_of_one_completion_never_ask_for_the_same_transfer_amount(app
     assert sorted(amounts) == [35001, 35002]
 
 
+def _pickup_transfer_checkout(api, product, quantity=1):
+    checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [
+        {"variant_id": _variant(product), "quantity": quantity}]}).json
+    fill(api, checkout["id"], payment_method="bank_transfer",
+         delivery={str(line["store_id"]): "pickup" for line in checkout["lines"]})
+    return checkout["id"]
+
+
+def test_two_completions_at_the_same_moment_never_ask_for_the_same_transfer_amount(app, api, backend, monkeypatch):
+    """Both choose their unique code before either has committed. The database refuses the
+    second one's amount (it waits for the first to commit), and that completion chooses again."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: the two cannot interleave")
+    from sqlalchemy import text
+
+    products = []
+    for name in ("Toko Tiga", "Toko Empat"):  # both take transfers on the city's account
+        token, store = api.seller_with_store()
+        products.append(api.add_product(token, store["id"], name=f"Amplang {name}", variants=[
+            {"sku": "AMP", "name": "250 g", "price": 35000, "stock": 5}]))
+    checkouts = [_pickup_transfer_checkout(api, p) for p in products]
+    provider = app.extensions["smartcity"].payment_providers["bank_transfer"]
+    monkeypatch.setattr(provider._random, "choice", lambda free: free[0])  # both want Rp35.001
+
+    first_in, guard = [], threading.Lock()
+    real_lock = completion.lock_stock
+
+    def second_waits_on_our_amount(session, variants):
+        with guard:
+            first = not first_in
+            first_in.append(True)
+        if first:  # our payment is written: hold the transaction open until the other waits on it
+            with app.extensions["smartcity"].session_factory() as probe:
+                for _ in range(200):
+                    waiting = probe.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'")).scalar()
+                    probe.rollback()
+                    if waiting:
+                        break
+                    threading.Event().wait(0.05)
+            assert waiting, "the second completion never waited for the first one's amount"
+        real_lock(session, variants)
+
+    monkeypatch.setattr(completion, "lock_stock", second_waits_on_our_amount)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda i: complete(ApiClient(app), checkouts[i], key=f"kunci-transfer-{i}-123"),
+                                range(2)))
+    assert [a.status_code for a in answers] == [201, 201], [a.json for a in answers]
+    amounts = sorted(a.json["orders"][0]["payment"]["amount"] for a in answers)
+    assert amounts == [35001, 35002]
+    instructions = sorted(a.json["orders"][0]["payment"]["instructions"]["amount"] for a in answers)
+    assert instructions == amounts
+
+
+def test_an_account_with_every_code_taken_refuses_a_transfer_clearly(app, api, market):
+    """999 pending transfers around one total on the city's account: the next is refused with
+    a 409 that says what to do, and nothing of it is written."""
+    from commerce.orders.models import Payment
+
+    token_a, store_a, amplang = market["a"]
+    paid_before = _pickup_transfer_checkout(api, amplang)
+    order = complete(api, paid_before).json["orders"][0]
+    account = order["payment"]["instructions"]["account_number"]
+    with app.extensions["smartcity"].session_factory() as session:
+        session.execute(update(Payment).where(Payment.order_id == order["id"]).values(status="cancelled"))
+        session.add_all(Payment(order_id=order["id"], method="bank_transfer", status="pending", amount=35000 + code,
+                                reference=account, instructions_json="{}", created_at=utcnow())
+                        for code in range(1, 1000))
+        session.commit()
+    checkout_id = _pickup_transfer_checkout(api, amplang)
+    response = complete(api, checkout_id, key="kunci-penuh-12345")
+    assert response.status_code == 409, response.json
+    assert "metode pembayaran lain" in response.json["detail"]
+    assert api.call("GET", f"/api/v1/checkouts/{checkout_id}").json["completed"] is False
+    again = fill(api, checkout_id, payment_method="cod")
+    assert again["payment_method"] == "cod"
+    assert complete(api, checkout_id, key="kunci-penuh-12345").status_code == 201
+
+
 def test_a_transfer_confirmed_as_its_deadline_passes_never_keeps_units_sold_since(app, api, market, backend, monkeypatch):
     """The seller's confirmation starts before the deadline; by the time it locks the stock,
     the deadline has passed and another buyer has taken the units. The order must expire."""

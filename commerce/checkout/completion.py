@@ -26,13 +26,13 @@ from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
 from commerce.checkout.summary import delivery_fees_for, store_delivery, store_totals
 from commerce.db import utcnow
-from commerce.errors import FieldError, InvalidInput
+from commerce.errors import Conflict, FieldError, InvalidInput
 from commerce.inventory.lock_objects import lock_stock
 from commerce.inventory.management import LineRequest, ensure_available
 from commerce.inventory.models import Allocation, Reservation
-from commerce.orders.models import Order, OrderLine, OrderStatusChange, Payment
+from commerce.orders.models import Order, OrderLine, OrderStatusChange, Payment, is_pending_amount_clash
 from commerce.orders.services import hash_order_token
-from commerce.payments.api import PaymentProvider
+from commerce.payments.api import PaymentProvider, PaymentStart
 from commerce.unit_of_work import UnitOfWork
 
 __all__ = ["PlacedOrder", "NewOrder", "NewPayment", "complete_checkout"]
@@ -180,10 +180,10 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         for part, token in zip(parts, tokens)
     ])
 
-    placed, numbering, order_lines, payments, history = [], [], [], [], []
-    for part, token, order_id in zip(parts, tokens, order_ids):
-        number = f"BHB-{now:%y%m%d}-{order_id:06d}"
-        start = provider.start(session, order_number=number, total=part.total, store=part.store, now=now)
+    numbers = [f"BHB-{now:%y%m%d}-{order_id:06d}" for order_id in order_ids]
+    starts, payments = _start_payments(session, provider, parts, numbers, order_ids, now=now)
+    placed, numbering, order_lines, history = [], [], [], []
+    for part, token, order_id, number, start, payment in zip(parts, tokens, order_ids, numbers, starts, payments):
         numbering.append({"id": order_id, "number": number, "status": start.order_status,
                           "payment_due_at": start.due_at, "updated_at": now})
         for line in part.lines:
@@ -193,9 +193,6 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
                 order_id=order_id, variant_id=variant.id, product_name=variant.product.name, variant_name=variant.name,
                 sku=variant.sku, unit_price=variant.price, quantity=line.quantity, total=variant.price * line.quantity,
             ))
-        payment = NewPayment(provider.method, "pending", start.amount, start.reference,
-                             json.dumps(start.instructions, ensure_ascii=False), None)
-        payments.append(dict(order_id=order_id, created_at=now, **payment._asdict()))
         history.append(dict(order_id=order_id, from_status=None, to_status=start.order_status, actor="buyer",
                             actor_user_id=checkout.user_id, note="pesanan dibuat", at=now))
         placed.append(PlacedOrder(NewOrder(order_id, number, part.store.id, start.order_status, part.total,
@@ -204,7 +201,6 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     # The order lines reference the variants, which takes a key-share lock on them; the stock
     # lock (FOR NO KEY UPDATE) does not conflict with it, see commerce.inventory.lock_objects.
     line_ids = insert_rows_returning_ids(session, OrderLine, order_lines)
-    insert_rows(session, Payment, payments)
     insert_rows(session, OrderStatusChange, history)
     # The checkout's own reservations never count against it (ensure_available excludes
     # them), so they can go before the lock; a rollback brings them back.
@@ -217,6 +213,40 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         for row, line_id in zip(order_lines, line_ids)
     ]
     return _Placing(placed, lines, variants, allocations)
+
+
+AMOUNT_ATTEMPTS = 5
+
+
+def _start_payments(session, provider: PaymentProvider, parts, numbers: list[str], order_ids: list[int], *,
+                    now: datetime) -> tuple[list[PaymentStart], list[NewPayment]]:
+    """Each order's payment, as its provider starts it, written.
+
+    Where the amount identifies the order (bank transfer), a completion running at the same
+    moment may have chosen the same amount on the same account. The database refuses the
+    second one (``uq_payments_pending_transfer_amount``; PostgreSQL makes it wait for the
+    first to commit or roll back), and the codes are chosen again, with the first one's now
+    visible. Only that insert is undone, in a savepoint; the orders written before stay.
+    """
+    for _ in range(AMOUNT_ATTEMPTS):
+        starts = [provider.start(session, order_number=number, total=part.total, store=part.store, now=now)
+                  for part, number in zip(parts, numbers)]
+        payments = [NewPayment(provider.method, "pending", start.amount, start.reference,
+                               json.dumps(start.instructions, ensure_ascii=False), None) for start in starts]
+        rows = [dict(order_id=order_id, created_at=now, **payment._asdict())
+                for order_id, payment in zip(order_ids, payments)]
+        if not provider.amount_identifies_order:
+            insert_rows(session, Payment, rows)
+            return starts, payments
+        try:
+            with session.begin_nested():
+                insert_rows(session, Payment, rows)
+            return starts, payments
+        except IntegrityError as error:
+            if not is_pending_amount_clash(error):
+                raise
+    raise Conflict("Jumlah transfer yang unik untuk pesanan ini sedang dipakai pembeli lain; "
+                   "ulangi permintaan yang sama sebentar lagi.")
 
 
 def _take_stock(uow: UnitOfWork, checkout: Checkout, placing: _Placing, *, now: datetime) -> None:

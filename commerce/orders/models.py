@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commerce.db import Base, UTCDateTime, utcnow
 from commerce.stores.models import Store
 
-__all__ = ["Order", "OrderLine", "OrderStatusChange", "Payment"]
+__all__ = ["Order", "OrderLine", "OrderStatusChange", "Payment", "is_pending_amount_clash"]
 
 
 class Order(Base):
@@ -75,10 +76,21 @@ class OrderStatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+PENDING_AMOUNT_INDEX = "uq_payments_pending_transfer_amount"
+
+
 class Payment(Base):
     """One payment attempt for one order, by one provider (cod, bank_transfer, stripe)."""
 
     __tablename__ = "payments"
+    # A pending bank transfer is recognised by its amount alone (commerce.payments.bank_transfer),
+    # so no two may ask for the same amount on the same account. The database holds that line
+    # even when two completions choose their unique codes at the same moment.
+    __table_args__ = (
+        Index(PENDING_AMOUNT_INDEX, "reference", "amount", unique=True,
+              postgresql_where=text("method = 'bank_transfer' AND status = 'pending'"),
+              sqlite_where=text("method = 'bank_transfer' AND status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -91,3 +103,12 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+def is_pending_amount_clash(error: IntegrityError) -> bool:
+    """Whether an INSERT into payments broke the unique amount of pending bank transfers."""
+    diag = getattr(error.orig, "diag", None)  # psycopg names the constraint
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name == PENDING_AMOUNT_INDEX
+    # SQLite names the index's columns instead
+    return "UNIQUE constraint failed: payments.reference, payments.amount" in str(error.orig)

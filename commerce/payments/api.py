@@ -36,6 +36,10 @@ class PaymentProvider(ABC):
     #: Whether a person (seller or admin) confirms the payment; asynchronous providers are
     #: confirmed by the provider's own notification instead.
     confirmed_by_staff: bool = True
+    #: Whether the amount alone tells which order was paid (a bank transfer's unique code), so
+    #: that no two pending payments on one account may ask for the same amount; completion then
+    #: retries when a concurrent one took it first (``commerce.checkout.completion``).
+    amount_identifies_order: bool = False
 
     @abstractmethod
     def start(self, session: Session, *, order_number: str, total: int, store, now: datetime) -> PaymentStart:

@@ -3,7 +3,8 @@
 Indonesian banks show only the amount and sender of an incoming transfer, so each order asks
 for its total plus a small unique code (Rp1 to Rp999): the amount alone tells the seller which
 order was paid. The code is chosen so that no other pending transfer to the same account asks
-for the same amount.
+for the same amount, and the database refuses one that does (a unique index on pending
+transfers' account and amount, for two completions choosing at the same moment).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 
 from sqlalchemy import select
 
+from commerce.errors import Conflict
 from commerce.orders.models import Order, Payment
 from commerce.payments.api import PaymentProvider, PaymentSettings, PaymentStart
 
@@ -20,6 +22,7 @@ __all__ = ["BankTransfer"]
 
 class BankTransfer(PaymentProvider):
     method = "bank_transfer"
+    amount_identifies_order = True
 
     def __init__(self, settings: PaymentSettings):
         self.settings = settings
@@ -44,7 +47,10 @@ class BankTransfer(PaymentProvider):
         handed_out = session.info.setdefault("bank_transfer_amounts", set())
         free = [code for code in range(1, 1000)
                 if total + code not in pending_amounts and (number, total + code) not in handed_out]
-        code = self._random.choice(free) if free else self._random.randint(1, 999)
+        if not free:
+            raise Conflict(f"Rekening {bank} sedang menunggu 999 transfer dengan jumlah sekitar Rp{total:,}; "
+                           "pilih metode pembayaran lain atau coba lagi nanti.".replace(",", "."))
+        code = self._random.choice(free)
         amount = total + code
         handed_out.add((number, amount))
         due = now + self.settings.transfer_window
