@@ -19,6 +19,7 @@ from typing import Callable, NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce.bulk import insert_rows, insert_rows_returning_ids, update_rows_by_id
 from commerce.catalog.models import Variant
@@ -109,12 +110,11 @@ def _remember(uow: UnitOfWork, key: str, fingerprint: str, checkout: Checkout, s
               now: datetime) -> None:
     """Store the answer under its Idempotency-Key, written now rather than at the commit, so
     that a clash is known before the stock is locked."""
-    uow.session.add(IdempotencyRecord(
-        key=key, fingerprint=fingerprint, checkout_id=checkout.id,
-        status_code=status, response_json=json.dumps(answer, ensure_ascii=False), created_at=now,
-    ))
     try:
-        uow.session.flush()
+        insert_rows(uow.session, IdempotencyRecord, [dict(
+            key=key, fingerprint=fingerprint, checkout_id=checkout.id,
+            status_code=status, response_json=json.dumps(answer, ensure_ascii=False), created_at=now,
+        )])
     except IntegrityError:  # the same key used concurrently for another checkout
         uow.rollback()
         raise InvalidInput.field("Idempotency-Key", "Kunci ini sudah dipakai untuk permintaan lain; buat kunci baru.")
@@ -205,7 +205,11 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     # The checkout's own reservations never count against it (ensure_available excludes
     # them), so they can go before the lock; a rollback brings them back.
     session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
-    checkout.completed_at = now  # flushed with the Idempotency-Key record, before the lock
+    # Written now, not at the commit, so that it is done before the lock; the loaded checkout
+    # is told without becoming a change of its own to flush.
+    update_rows_by_id(session, Checkout, [{"id": checkout.id, "completed_at": now, "updated_at": now}])
+    set_committed_value(checkout, "completed_at", now)
+    set_committed_value(checkout, "updated_at", now)
     due = {p.order.id: p.order.payment_due_at for p in placed}
     allocations = [
         dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],
