@@ -786,6 +786,30 @@ def test_an_unreachable_database_is_a_503_to_try_again(make_app, backend, databa
     assert any("database unavailable" in r.getMessage() for r in caplog.records)
 
 
+def test_connections_the_database_dropped_cost_no_failed_request(api, app, backend):
+    """What a PostgreSQL restart or an administrator's pg_terminate_backend leaves in the pool:
+    connections that look open but are gone. The pool tests each one before a request uses it."""
+    if backend != "postgresql":
+        pytest.skip("a SQLite file has no server to drop connections")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    assert api.call("GET", "/api/v1/products").status_code == 200  # a pooled connection now exists
+    engine = app.extensions["smartcity"].engine
+    assert engine.pool.checkedin() >= 1, engine.pool.status()
+    killer = create_engine(engine.url, poolclass=NullPool)  # not one of the pool's connections
+    with killer.connect() as connection:
+        dropped = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )).scalar()
+    killer.dispose()
+    assert dropped >= 1
+    for _ in range(3):
+        response = api.call("GET", "/api/v1/products")
+        assert response.status_code == 200, response.json
+
+
 def test_database_errors_never_carry_the_values_of_a_statement(database_url):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
