@@ -12,7 +12,7 @@ from pydantic import BaseModel, EmailStr, Field, ValidationError
 from api import context
 from api.order_views import checkout_json, completion_json
 from api.problems import validation_problem
-from api.schemas import Body, Id, text
+from api.schemas import Body, Id, ParamsModel, text
 from commerce.checkout import services as checkouts
 from commerce.checkout.completion import complete_checkout as complete
 from commerce.errors import InvalidInput
@@ -52,7 +52,7 @@ class CompleteIn(Body):
     note: text(300) | None = None
 
 
-class CompleteHeaders(BaseModel):
+class CompleteHeaders(ParamsModel):
     idempotency_key: text(200, min_length=8) = Field(
         alias="Idempotency-Key", description="Kunci unik dari klien; mengulang permintaan yang sama aman")
 

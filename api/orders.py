@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api import context
 from api.order_views import order_json
-from api.schemas import Body, Id, Page, PageQuery, QueryModel, text
+from api.schemas import Body, Id, Page, PageQuery, ParamsModel, text
 from commerce.orders import services as orders
 
 bp = APIBlueprint("orders", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pesanan", description="Pesanan pembeli")])
@@ -19,7 +19,7 @@ class OrderPath(BaseModel):
     order_id: Id
 
 
-class TokenQuery(QueryModel):
+class TokenQuery(ParamsModel):
     token: text(100) | None = Field(None, description="Token rahasia pesanan (dari respons checkout)")
 
 

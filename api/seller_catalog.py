@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage as UploadedFile
 from api import context
 from api.requests import accepts_multipart
 from api.catalog import ImageOut, ProductOut, VariantOut, available_units
-from api.schemas import Body, Id, Page, PageQuery, text
+from api.schemas import Body, Id, Page, PageQuery, ParamsModel, text
 from api.serializers import image_json, product_detail, variant_json
 from commerce.catalog import services as catalog
 from commerce.stores.services import owned_store
@@ -85,7 +85,7 @@ def _uploaded_file(value):
     return value
 
 
-class ImageUpload(BaseModel):
+class ImageUpload(ParamsModel):
     file: Annotated[FileStorage, AfterValidator(_uploaded_file)]
     alt: text(200) = ""
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api import context
 from api.order_views import order_json, pos_sale_json
 from api.orders import OrderList, OrderOut
-from api.schemas import Body, Id, PageQuery, QueryModel, text
+from api.schemas import Body, Id, PageQuery, ParamsModel, text
 from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
 from commerce.orders import services as orders
 from commerce.orders.status import STATUSES
@@ -86,7 +86,7 @@ class PosSaleOut(BaseModel):
     created_at: str
 
 
-class SummaryQuery(QueryModel):
+class SummaryQuery(ParamsModel):
     date: dt.date | None = Field(None, description="Tanggal (WITA), bawaan hari ini")
 
 

@@ -9,7 +9,6 @@ and are never logged or stored.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -22,7 +21,7 @@ from werkzeug.datastructures import FileStorage as UploadedFile
 from api import context
 from api.extensions import limiter
 from api.requests import accepts_multipart
-from api.schemas import Body, Id, text
+from api.schemas import Body, Id, ParamsModel, text
 from commerce.errors import InvalidInput
 from signer import workflow
 from signer.config import load_timestamper, load_trust
@@ -79,23 +78,7 @@ def _file(value):
 Upload = Annotated[FileStorage, AfterValidator(_file)]
 
 
-class CachedSchemaForm(BaseModel):
-    """flask-openapi3 asks a form model for its JSON schema on every request it validates (to
-    tell file fields from text fields), and pydantic builds it anew each time; the schema of a
-    class never changes, so it is built once (a copy is handed out, callers may change it)."""
-
-    @classmethod
-    def model_json_schema(cls, *args, **kwargs):
-        key = (cls, args, tuple(sorted(kwargs.items())))
-        if key not in _schemas:
-            _schemas[key] = super().model_json_schema(*args, **kwargs)
-        return copy.deepcopy(_schemas[key])
-
-
-_schemas: dict = {}
-
-
-class RawTextForm(CachedSchemaForm):
+class RawTextForm(ParamsModel):
     """flask-openapi3 JSON-decodes every multipart field ("246810" becomes 246810, '"x"' becomes x);
     text fields, passphrases above all, must arrive exactly as typed, so they take the raw value."""
 
@@ -190,7 +173,7 @@ class DocumentOut(BaseModel):
     signers: list[StepOut]
 
 
-class VerifyForm(CachedSchemaForm):
+class VerifyForm(ParamsModel):
     file: Upload
 
 
