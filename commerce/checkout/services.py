@@ -24,18 +24,18 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce import places
 from commerce.accounts.models import User
 from commerce.bulk import insert_rows, insert_rows_returning_ids, update_rows_by_id
-from commerce.catalog.models import Product, Variant
+from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
 from commerce.db import utcnow
 from commerce.errors import FieldError, InvalidInput, NotFound
-from commerce.inventory.lock_objects import load_variants, lock_stock
+from commerce.inventory.lock_objects import CART_PRODUCT, load_variants, lock_stock
 from commerce.inventory.management import LineRequest, ensure_available, merge_lines
 from commerce.inventory.models import Reservation
 from commerce.payments.api import METHODS
@@ -59,9 +59,7 @@ DELIVERY_METHODS = ("delivery", "pickup")
 # variant, product and store (the product's other variants and images are not part of a
 # cart). Built once, with a bound id, so that SQLAlchemy computes its cache key once: for a
 # statement with loader options that costs more than running it.
-_LINES = joinedload(Checkout.lines).joinedload(CheckoutLine.variant).joinedload(Variant.product).options(
-    lazyload(Product.variants), lazyload(Product.images)
-)
+_LINES = joinedload(Checkout.lines).joinedload(CheckoutLine.variant).joinedload(Variant.product).options(*CART_PRODUCT)
 _CHECKOUT = select(Checkout).where(Checkout.id == bindparam("checkout_id")).options(_LINES)
 _LOCKED_CHECKOUT = _CHECKOUT.with_for_update(of=Checkout).execution_options(populate_existing=True)
 

@@ -18,13 +18,20 @@ from __future__ import annotations
 from typing import Iterable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload, lazyload
+from sqlalchemy.orm import Session, defaultload, defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce.catalog.models import Product, Variant
+from commerce.stores.models import Store
 
-__all__ = ["STOCK_LOCK", "load_variants", "lock_variants", "lock_stock"]
+__all__ = ["STOCK_LOCK", "CART_PRODUCT", "load_variants", "lock_variants", "lock_stock"]
 
+
+# How a product is loaded with a variant in a cart, at checkout or at a sale: its store
+# (joined, as the model says), none of its other variants and images, and neither its
+# description nor its store's, which can be long and which no cart shows.
+CART_PRODUCT = (lazyload(Product.variants), lazyload(Product.images), defer(Product.description),
+                defaultload(Product.store).defer(Store.description))
 
 # Built once (expanding IN, cacheable). Each variant comes with its product and the product's
 # store, which every caller checks or copies (is it for sale, the product name), in the same
@@ -33,7 +40,7 @@ _VARIANTS = (
     select(Variant)
     .where(Variant.id.in_(bindparam("ids", expanding=True)))
     .order_by(Variant.id)
-    .options(joinedload(Variant.product, innerjoin=True).options(lazyload(Product.variants), lazyload(Product.images)))
+    .options(joinedload(Variant.product, innerjoin=True).options(*CART_PRODUCT))
     # populate_existing: rows read earlier in this session must show the current values.
     .execution_options(populate_existing=True)
 )
