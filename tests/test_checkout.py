@@ -198,6 +198,51 @@ def test_a_stock_edit_does_not_wait_for_buyers_still_writing_their_carts(app, ap
     assert bought.status_code == 201 and bought.json["lines"][0]["available"] == 2
 
 
+def test_a_sku_change_waiting_for_a_buyer_lets_the_buyer_finish(app, api, market, backend, monkeypatch):
+    """A new SKU changes a key column, so the seller's UPDATE waits for the key-share lock of a
+    buyer who has written a cart line for the variant. The buyer then locks the stock: it must
+    get it (its own key-share lock lets it past the waiting seller) rather than deadlock."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time")
+    from sqlalchemy import text
+
+    token_a, store_a, amplang = market["a"]
+    paused, go = threading.Event(), threading.Event()
+    real_lock = services.lock_stock
+
+    def lock_later(session, variants):
+        paused.set()
+        assert go.wait(20)
+        real_lock(session, variants)
+
+    monkeypatch.setattr(services, "lock_stock", lock_later)
+    with ThreadPoolExecutor(2) as pool:
+        buying = pool.submit(lambda: ApiClient(app).call(
+            "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}))
+        assert paused.wait(20)
+        editing = pool.submit(lambda: ApiClient(app).call(
+            "PATCH", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}", token=token_a,
+            json={"sku": "AMP-250-BARU"}))
+        try:
+            with app.extensions["smartcity"].session_factory() as probe:
+                for _ in range(200):  # the seller's UPDATE is queued behind the buyer
+                    waiting = probe.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'")).scalar()
+                    probe.rollback()
+                    if waiting:
+                        break
+                    threading.Event().wait(0.05)
+            assert waiting, "the SKU change did not wait for the buyer's cart line"
+        finally:
+            go.set()
+        bought, edited = buying.result(timeout=30), editing.result(timeout=30)
+    monkeypatch.undo()
+    assert bought.status_code == 201, bought.json
+    assert edited.status_code == 200, edited.json
+    assert edited.json["sku"] == "AMP-250-BARU"
+
+
 def test_idempotency_replays_and_refuses_other_bodies(api, market):
     _, _, amplang = market["a"]
     checkout = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}).json

@@ -187,6 +187,9 @@ def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: Variant
 
 @write_transaction
 def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) -> Variant:
+    # Not locked first: a new SKU changes a key column, whose UPDATE waits for buyers' key-share
+    # locks (their cart lines). Holding the stock lock meanwhile would make a buyer who then
+    # locks the stock wait for us while we wait for them: a deadlock (tested in test_checkout).
     variant = _variant_of_store(uow, store, variant_id)
     merged = _check_variant(
         VariantInput(
