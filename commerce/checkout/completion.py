@@ -28,7 +28,8 @@ from commerce.checkout.services import check_buyable, get_checkout
 from commerce.checkout.summary import delivery_fees_for, store_delivery, store_totals
 from commerce.db import utcnow
 from commerce.errors import Conflict, FieldError, InvalidInput
-from commerce.inventory.management import LineRequest, lock_and_ensure_available
+from commerce.inventory.lock_objects import lock_stock
+from commerce.inventory.management import LineRequest, ensure_available
 from commerce.inventory.models import Allocation, Reservation
 from commerce.orders.models import Order, OrderLine, OrderStatusChange, Payment, is_pending_amount_clash
 from commerce.orders.services import hash_order_token
@@ -255,7 +256,8 @@ def _start_payments(session, provider: PaymentProvider, parts, numbers: list[str
 def _take_stock(uow: UnitOfWork, checkout: Checkout, placing: _Placing, *, now: datetime) -> None:
     """Under the variant lock until the commit: the check, then the rows that take the units."""
     session = uow.session
+    lock_stock(session, placing.variants)
     # Our own reservation counts for us, whether or not it has run out: if it has, the units
     # are ours only if nobody else took them meanwhile, which this check decides.
-    lock_and_ensure_available(session, placing.variants, placing.lines, now=now, except_checkout=checkout.id)
+    ensure_available(session, placing.variants, placing.lines, now=now, except_checkout=checkout.id)
     insert_rows(session, Allocation, placing.allocations)

@@ -35,8 +35,8 @@ from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
 from commerce.db import utcnow
 from commerce.errors import FieldError, InvalidInput, NotFound
-from commerce.inventory.lock_objects import CART_PRODUCT, load_variants
-from commerce.inventory.management import LineRequest, lock_and_ensure_available, merge_lines
+from commerce.inventory.lock_objects import CART_PRODUCT, load_variants, lock_stock
+from commerce.inventory.management import LineRequest, ensure_available, merge_lines
 from commerce.inventory.models import Reservation
 from commerce.payments.api import METHODS
 from commerce.phones import normalise_phone
@@ -127,7 +127,8 @@ def _hold(
 
     Returns the units held by others per variant, as read under the lock.
     """
-    held = lock_and_ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
+    lock_stock(uow.session, variants)
+    held = ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
     insert_rows(uow.session, Reservation, [
         dict(checkout_id=checkout.id, variant_id=line.variant_id, quantity=line.quantity, reserved_until=until)
         for line in lines

@@ -17,17 +17,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from datetime import datetime
-
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, defaultload, defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce.catalog.models import Product, Variant
-from commerce.inventory.availability import held_quantities
 from commerce.stores.models import Store
 
-__all__ = ["STOCK_LOCK", "CART_PRODUCT", "load_variants", "lock_variants", "lock_stock", "lock_stock_counting_holds"]
+__all__ = ["STOCK_LOCK", "CART_PRODUCT", "load_variants", "lock_variants", "lock_stock"]
 
 
 # How a product is loaded with a variant in a cart, at checkout or at a sale: its store
@@ -88,33 +85,3 @@ def lock_stock(session: Session, variants: dict[int, Variant]) -> None:
         return
     for variant_id, stock in session.execute(_LOCK_STOCK, {"ids": sorted(variants)}):
         set_committed_value(variants[variant_id], "stock", stock)
-
-
-# The function of migration 0004 (PostgreSQL only): see lock_stock_counting_holds.
-_STOCK_UNDER_LOCK = text(
-    "SELECT variant_id, stock, held FROM stock_under_lock(CAST(:ids AS integer[]), :now, :except_checkout)"
-)
-
-
-def lock_stock_counting_holds(session: Session, variants: dict[int, Variant], *, now: datetime,
-                              except_checkout: str | None = None) -> dict[int, int]:
-    """:func:`lock_stock`, then the units others hold per variant as counted after the lock.
-
-    On PostgreSQL this is one round trip instead of two: ``stock_under_lock`` (migration 0004)
-    locks the rows and then counts in a statement of its own, with a snapshot taken after the
-    lock was granted. Every round trip saved here is time other buyers of the same goods do not
-    wait. Elsewhere (SQLite, whose write transaction is already the lock) it is the two calls.
-    The count is the same as :func:`commerce.inventory.availability.held_quantities`.
-    """
-    if not variants:
-        return {}
-    if session.get_bind().dialect.name != "postgresql":
-        lock_stock(session, variants)
-        return held_quantities(session, list(variants), now=now, except_checkout=except_checkout)
-    held = {}
-    # "" is never a checkout id (they are 43-character tokens), so it excludes nothing.
-    params = {"ids": sorted(variants), "now": now, "except_checkout": except_checkout or ""}
-    for variant_id, stock, units in session.execute(_STOCK_UNDER_LOCK, params):
-        set_committed_value(variants[variant_id], "stock", stock)
-        held[variant_id] = int(units)
-    return held

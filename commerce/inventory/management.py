@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from commerce.catalog.models import Variant
 from commerce.errors import InvalidInput, OutOfStock, Shortage
 from commerce.inventory.availability import held_quantities
-from commerce.inventory.lock_objects import lock_stock_counting_holds
 
-__all__ = ["LineRequest", "merge_lines", "ensure_available", "lock_and_ensure_available", "MAX_LINES", "MAX_QUANTITY"]
+__all__ = ["LineRequest", "merge_lines", "ensure_available", "MAX_LINES", "MAX_QUANTITY"]
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
@@ -47,22 +46,6 @@ def ensure_available(
     Returns the units held by others per variant, which the caller may reuse for its answer.
     """
     held = held_quantities(session, [line.variant_id for line in lines], now=now, except_checkout=except_checkout)
-    _check(variants, lines, held)
-    return held
-
-
-def lock_and_ensure_available(
-    session: Session, variants: dict[int, Variant], lines: list[LineRequest], *, now: datetime,
-    except_checkout: str | None = None,
-) -> dict[int, int]:
-    """Lock the stock of variants loaded without a lock, then :func:`ensure_available`: the
-    last step before a use case writes the units it takes and commits."""
-    held = lock_stock_counting_holds(session, variants, now=now, except_checkout=except_checkout)
-    _check(variants, lines, held)
-    return held
-
-
-def _check(variants: dict[int, Variant], lines: list[LineRequest], held: dict[int, int]) -> None:
     shortages = []
     for i, line in enumerate(lines):
         available = max(variants[line.variant_id].stock - held[line.variant_id], 0)
@@ -70,3 +53,4 @@ def _check(variants: dict[int, Variant], lines: list[LineRequest], held: dict[in
             shortages.append(Shortage(i, line.variant_id, line.quantity, available))
     if shortages:
         raise OutOfStock(shortages)
+    return held
