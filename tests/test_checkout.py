@@ -54,6 +54,37 @@ def available(api, product):
     return api.call("GET", f"/api/v1/products/{product['id']}").json["variants"][0]["available"]
 
 
+def _pause_before_the_stock_lock(monkeypatch, module=services):
+    """Hold the first buyer who reaches the stock lock (cart lines already written) until
+    ``go`` is set; ``paused`` says one is there."""
+    paused, go = threading.Event(), threading.Event()
+    real_lock = module.lock_stock
+
+    def lock_later(session, variants):
+        paused.set()
+        assert go.wait(20)
+        real_lock(session, variants)
+
+    monkeypatch.setattr(module, "lock_stock", lock_later)
+    return paused, go
+
+
+def _until_someone_waits_on_a_lock(app) -> bool:
+    """Whether, within 10 s, a backend of the app's database is waiting for a lock."""
+    from sqlalchemy import text
+
+    with app.extensions["smartcity"].session_factory() as probe:
+        for _ in range(200):
+            waiting = probe.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar()
+            probe.rollback()
+            if waiting:
+                return True
+            threading.Event().wait(0.05)
+    return False
+
+
 def test_multi_store_cart_completes_into_one_order_per_store(api, market):
     _, store_a, amplang = market["a"]
     _, store_b, sarung = market["b"]
@@ -166,34 +197,37 @@ def test_two_buyers_who_wrote_their_lines_before_the_stock_lock_do_not_deadlock(
     assert available(api, amplang) == 10 - 4
 
 
+def _seller_acts_while_a_buyer_is_held(app, monkeypatch, variant_id, seller, while_held):
+    """A buyer starts a checkout of one unit and is held after writing the cart line (a
+    key-share lock on the variant), before locking the stock; meanwhile ``seller()`` makes its
+    request and ``while_held(future)`` runs; then the buyer goes on. Both answers."""
+    paused, go = _pause_before_the_stock_lock(monkeypatch)
+    with ThreadPoolExecutor(2) as pool:
+        buying = pool.submit(lambda: ApiClient(app).call(
+            "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": variant_id, "quantity": 1}]}))
+        assert paused.wait(20)
+        selling = pool.submit(seller)
+        try:
+            while_held(selling)
+        finally:
+            go.set()
+        answers = buying.result(timeout=30), selling.result(timeout=30)
+    monkeypatch.undo()
+    return answers
+
+
 def test_a_stock_edit_does_not_wait_for_buyers_still_writing_their_carts(app, api, market, backend, monkeypatch):
     """A buyer who has written the cart's lines (a key-share lock on the variant) but not yet
     locked the stock does not hold up the seller's stock edit; the buyer then sees the new stock."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time")
     token_a, store_a, amplang = market["a"]
-    paused, go = threading.Event(), threading.Event()
-    real_lock = services.lock_stock
-
-    def lock_later(session, variants):
-        paused.set()
-        assert go.wait(20)
-        real_lock(session, variants)
-
-    monkeypatch.setattr(services, "lock_stock", lock_later)
-    with ThreadPoolExecutor(2) as pool:
-        buying = pool.submit(lambda: ApiClient(app).call(
-            "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}))
-        assert paused.wait(20)
-        editing = pool.submit(lambda: ApiClient(app).call(
-            "PUT", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}/stock", token=token_a,
-            json={"quantity": 3}))
-        try:
-            edited = editing.result(timeout=10)
-        finally:
-            go.set()
-        bought = buying.result(timeout=30)
-    monkeypatch.undo()
+    bought, edited = _seller_acts_while_a_buyer_is_held(
+        app, monkeypatch, _variant(amplang),
+        lambda: ApiClient(app).call("PUT", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}/stock",
+                                    token=token_a, json={"quantity": 3}),
+        lambda editing: editing.result(timeout=10),  # done while the buyer is still held
+    )
     assert edited.status_code == 200 and edited.json["quantity"] == 3
     assert bought.status_code == 201 and bought.json["lines"][0]["available"] == 2
 
@@ -204,40 +238,17 @@ def test_a_sku_change_waiting_for_a_buyer_lets_the_buyer_finish(app, api, market
     get it (its own key-share lock lets it past the waiting seller) rather than deadlock."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time")
-    from sqlalchemy import text
-
     token_a, store_a, amplang = market["a"]
-    paused, go = threading.Event(), threading.Event()
-    real_lock = services.lock_stock
 
-    def lock_later(session, variants):
-        paused.set()
-        assert go.wait(20)
-        real_lock(session, variants)
+    def the_change_waits(_editing):
+        assert _until_someone_waits_on_a_lock(app), "the SKU change did not wait for the buyer's cart line"
 
-    monkeypatch.setattr(services, "lock_stock", lock_later)
-    with ThreadPoolExecutor(2) as pool:
-        buying = pool.submit(lambda: ApiClient(app).call(
-            "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}))
-        assert paused.wait(20)
-        editing = pool.submit(lambda: ApiClient(app).call(
-            "PATCH", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}", token=token_a,
-            json={"sku": "AMP-250-BARU"}))
-        try:
-            with app.extensions["smartcity"].session_factory() as probe:
-                for _ in range(200):  # the seller's UPDATE is queued behind the buyer
-                    waiting = probe.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock'")).scalar()
-                    probe.rollback()
-                    if waiting:
-                        break
-                    threading.Event().wait(0.05)
-            assert waiting, "the SKU change did not wait for the buyer's cart line"
-        finally:
-            go.set()
-        bought, edited = buying.result(timeout=30), editing.result(timeout=30)
-    monkeypatch.undo()
+    bought, edited = _seller_acts_while_a_buyer_is_held(
+        app, monkeypatch, _variant(amplang),
+        lambda: ApiClient(app).call("PATCH", f"/api/v1/stores/{store_a['id']}/variants/{_variant(amplang)}",
+                                    token=token_a, json={"sku": "AMP-250-BARU"}),
+        the_change_waits,
+    )
     assert bought.status_code == 201, bought.json
     assert edited.status_code == 200, edited.json
     assert edited.json["sku"] == "AMP-250-BARU"
@@ -250,7 +261,6 @@ def test_a_buyer_who_waited_for_the_stock_lock_sees_what_the_holder_took(app, ap
     from before its wait for the lock, and would sell the units twice (tried: it does)."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time")
-    from sqlalchemy import text
 
     _, _, amplang = market["a"]  # 10 in stock
     holding, release = threading.Event(), threading.Event()
@@ -270,16 +280,7 @@ def test_a_buyer_who_waited_for_the_stock_lock_sees_what_the_holder_took(app, ap
         second = pool.submit(lambda: ApiClient(app).call(
             "POST", "/api/v1/checkouts", json={"lines": [{"variant_id": _variant(amplang), "quantity": 1}]}))
         try:
-            with app.extensions["smartcity"].session_factory() as probe:
-                for _ in range(200):
-                    waiting = probe.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock'")).scalar()
-                    probe.rollback()
-                    if waiting:
-                        break
-                    threading.Event().wait(0.05)
-            assert waiting, "the second buyer never waited for the stock lock"
+            assert _until_someone_waits_on_a_lock(app), "the second buyer never waited for the stock lock"
         finally:
             release.set()
         answers = first.result(timeout=30), second.result(timeout=30)
@@ -387,7 +388,6 @@ def test_two_completions_at_the_same_moment_never_ask_for_the_same_transfer_amou
     second one's amount (it waits for the first to commit), and that completion chooses again."""
     if backend != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time: the two cannot interleave")
-    from sqlalchemy import text
 
     products = []
     for name in ("Toko Tiga", "Toko Empat"):  # both take transfers on the city's account
@@ -406,16 +406,7 @@ def test_two_completions_at_the_same_moment_never_ask_for_the_same_transfer_amou
             first = not first_in
             first_in.append(True)
         if first:  # our payment is written: hold the transaction open until the other waits on it
-            with app.extensions["smartcity"].session_factory() as probe:
-                for _ in range(200):
-                    waiting = probe.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock'")).scalar()
-                    probe.rollback()
-                    if waiting:
-                        break
-                    threading.Event().wait(0.05)
-            assert waiting, "the second completion never waited for the first one's amount"
+            assert _until_someone_waits_on_a_lock(app), "the second completion never waited for the first one's amount"
         real_lock(session, variants)
 
     monkeypatch.setattr(completion, "lock_stock", second_waits_on_our_amount)
