@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-__all__ = ["insert_rows", "insert_rows_returning_ids", "update_rows_by_id"]
+__all__ = ["insert_rows", "insert_rows_returning_ids", "update_rows_by_id", "update_loaded"]
 
 
 @lru_cache(maxsize=None)
@@ -57,3 +58,11 @@ def update_rows_by_id(session: Session, model, rows: list[dict]) -> None:
         _update_by_id(model.__table__, columns),
         [{"row_id": row["id"], **{c: row[c] for c in columns}} for row in rows],
     )
+
+
+def update_loaded(session: Session, obj, values: dict) -> None:
+    """Write ``values`` to the row of a loaded object with one UPDATE by id, and give the object
+    the same values as if it had been read with them: nothing left for an ORM flush to do."""
+    update_rows_by_id(session, type(obj), [{"id": obj.id, **values}])
+    for column, value in values.items():
+        set_committed_value(obj, column, value)

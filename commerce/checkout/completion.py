@@ -19,9 +19,8 @@ from typing import Callable, NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
-from commerce.bulk import insert_rows, insert_rows_returning_ids, update_rows_by_id
+from commerce.bulk import insert_rows, insert_rows_returning_ids, update_loaded, update_rows_by_id
 from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
@@ -205,11 +204,8 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     # The checkout's own reservations never count against it (ensure_available excludes
     # them), so they can go before the lock; a rollback brings them back.
     session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
-    # Written now, not at the commit, so that it is done before the lock; the loaded checkout
-    # is told without becoming a change of its own to flush.
-    update_rows_by_id(session, Checkout, [{"id": checkout.id, "completed_at": now, "updated_at": now}])
-    set_committed_value(checkout, "completed_at", now)
-    set_committed_value(checkout, "updated_at", now)
+    # Written now, not at the commit, so that it is done before the lock.
+    update_loaded(session, checkout, {"completed_at": now, "updated_at": now})
     due = {p.order.id: p.order.payment_due_at for p in placed}
     allocations = [
         dict(order_id=row["order_id"], order_line_id=line_id, variant_id=row["variant_id"], quantity=row["quantity"],

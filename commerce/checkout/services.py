@@ -25,11 +25,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce import places
 from commerce.accounts.models import User
-from commerce.bulk import insert_rows, insert_rows_returning_ids, update_rows_by_id
+from commerce.bulk import insert_rows, insert_rows_returning_ids, update_loaded
 from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
@@ -95,6 +94,14 @@ def check_buyable(variants: dict[int, Variant], lines: list[LineRequest]) -> Non
         raise InvalidInput(errors[0].message, errors=errors)
 
 
+def _buyable_lines(uow: UnitOfWork, requested: list[LineRequest]) -> tuple[dict[int, Variant], list[LineRequest]]:
+    """The requested lines merged, with their variants loaded (no lock) and checked for sale."""
+    lines = merge_lines(requested)
+    variants = load_variants(uow.session, [line.variant_id for line in lines])
+    check_buyable(variants, lines)
+    return variants, lines
+
+
 def _replace_lines(
     uow: UnitOfWork, checkout: Checkout, requested: list[LineRequest],
 ) -> tuple[dict[int, Variant], list[LineRequest]]:
@@ -103,9 +110,7 @@ def _replace_lines(
     Locks nothing: the stock is checked and held by :func:`_hold`, the last step of the
     transaction, so other buyers of the same goods wait only for that.
     """
-    lines = merge_lines(requested)
-    variants = load_variants(uow.session, [line.variant_id for line in lines])
-    check_buyable(variants, lines)
+    variants, lines = _buyable_lines(uow, requested)
     # Our own reservations never count against us, so they can go before the lock.
     uow.session.execute(delete(Reservation).where(Reservation.checkout_id == checkout.id))
     checkout.lines.clear()
@@ -142,9 +147,7 @@ def start_checkout(
 ) -> CheckoutSummary:
     now = now or utcnow()
     uow.begin_write()
-    merged = merge_lines(lines)
-    variants = load_variants(uow.session, [line.variant_id for line in merged])
-    check_buyable(variants, merged)
+    variants, merged = _buyable_lines(uow, lines)
     # The rows are written in Core (commerce.bulk), with nothing read back but the lines' ids;
     # the objects carry the answer and never join the session, so there is no ORM flush.
     row = dict(id=_new_checkout_id(), user_id=user.id if user else None, delivery_json="{}",
@@ -210,11 +213,8 @@ def update_checkout(
             choices[str(int(key))] = method
         values["delivery_json"] = json.dumps(choices, sort_keys=True)
     values["updated_at"] = now
-    # In Core rather than through an ORM flush (a third of the cost of this call); the loaded
-    # checkout is then told the new values, as if it had been read with them.
-    update_rows_by_id(uow.session, Checkout, [{"id": checkout.id, **values}])
-    for column, value in values.items():
-        set_committed_value(checkout, column, value)
+    # In Core rather than through an ORM flush (a third of the cost of this call).
+    update_loaded(uow.session, checkout, values)
     if "lines" not in changes:
         summary = summarise(uow, checkout, now=now)
         uow.commit()

@@ -77,6 +77,7 @@ class OrderStatusChange(Base):
 
 
 PENDING_AMOUNT_INDEX = "uq_payments_pending_transfer_amount"
+_PENDING_TRANSFER = text("method = 'bank_transfer' AND status = 'pending'")
 
 
 class Payment(Base):
@@ -88,8 +89,7 @@ class Payment(Base):
     # even when two completions choose their unique codes at the same moment.
     __table_args__ = (
         Index(PENDING_AMOUNT_INDEX, "reference", "amount", unique=True,
-              postgresql_where=text("method = 'bank_transfer' AND status = 'pending'"),
-              sqlite_where=text("method = 'bank_transfer' AND status = 'pending'")),
+              postgresql_where=_PENDING_TRANSFER, sqlite_where=_PENDING_TRANSFER),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
