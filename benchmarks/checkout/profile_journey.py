@@ -240,7 +240,7 @@ def main(argv=None) -> int:
               f"{sum(lock_held.values()) * 1e3 / n:9.2f} {sum(s['sql total'] for s in stats.values()) / n:6.1f} "
               f"{sum(s['round trips'] for s in stats.values()) / n:6.1f} {sum(s['pool checkout'] for s in stats.values()) / n:9.1f}")
         if profiler:
-            print(f"\n--- cProfile own time by package, ms per journey ---")
+            print("\n--- cProfile own time by package, ms per journey ---")
             for package, own in sorted(_own_time_by_package(profiler).items(), key=lambda kv: -kv[1]):
                 print(f"{package:24} {own * 1e3 / n:7.2f}")
             for key in ("cumulative", "tottime"):

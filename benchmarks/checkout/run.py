@@ -15,10 +15,14 @@ One run
    ``PATCH /api/v1/checkouts/{id}`` (contact, address, ``cod``), ``POST .../complete`` with a
    fresh ``Idempotency-Key``;
 4. scenario "uncontended": lines pick random variants of the 2,000; scenario "contended":
-   every line is one of the five hot variants; a warm-up, then a measured window;
+   every line is one of the five hot variants; scenario "floor", a second reference: the same
+   clients and server, but each journey is three ``GET /api/v1/health`` (no checkout work, no
+   database), the most journeys per second anything built on this server could reach; each
+   scenario is a warm-up, then a measured window;
 5. prints completed checkouts/s (complete answered 201), p50/p99 of the whole journey and of
    the complete call alone, the ratio to pgbench's tps and the targets; CPU used by the
-   client, the server and PostgreSQL in the window; what PostgreSQL's backends were doing
+   client, the server and PostgreSQL in the window; the CPU budget the 15 % target leaves a
+   journey and how much of it the floor already takes; what PostgreSQL's backends were doing
    (sampled ``pg_stat_activity``); writes everything to ``benchmarks/checkout/results/``;
 6. stops the server, drops both databases and removes the temp dir, whatever happened.
 
@@ -77,7 +81,12 @@ BUYER = {
     "shipping_address": {"street": "Jl. Pramuka 12", "kecamatan": "Samarinda Ulu", "kelurahan": "Air Putih"},
     "payment_method": "cod",
 }
-SCENARIOS = ("uncontended", "contended")
+SCENARIOS = ("uncontended", "contended", "floor")
+# The floor: the same clients and server, but each "journey" is three requests the app answers
+# without any checkout work (GET /api/v1/health, no database). Nothing built on this server can
+# complete checkouts faster than it runs these, so it bounds what the 15 % target can ask of
+# the checkout itself (see cpu_budget()).
+FLOOR_PATH = "/api/v1/health"
 
 
 class BenchmarkError(RuntimeError):
@@ -286,14 +295,33 @@ def journey(conn, rng: random.Random, pool: list[int]) -> tuple:
     return (t3, (t3 - t0) * 1e3, (t3 - t2) * 1e3, (t1 - t0) * 1e3, (t2 - t1) * 1e3, "complete", status, orders, detail)
 
 
+def floor_journey(conn, rng: random.Random, pool: list[int]) -> tuple:
+    """Three requests that do no checkout work, in the shape of a journey's record (its last
+    step is labelled "complete" and counted as done when all three answered 200)."""
+    t0 = time.monotonic()
+    marks = []
+    for _ in range(3):
+        status, body = call(conn, "GET", FLOOR_PATH)
+        marks.append(time.monotonic())
+        if status != 200:
+            return (marks[-1], (marks[-1] - t0) * 1e3, None, None, None, "floor", status, 0,
+                    body[:300].decode(errors="replace"))
+    t1, t2, t3 = marks
+    return (t3, (t3 - t0) * 1e3, (t3 - t2) * 1e3, (t1 - t0) * 1e3, (t2 - t1) * 1e3, "complete", 201, 0, "")
+
+
+JOURNEYS = {"uncontended": journey, "contended": journey, "floor": floor_journey}
+
+
 def client_process(port: int, threads: int, seed: int, pool: list[int], t_start: float, t_end: float,
-                   per_journey: bool, queue) -> None:
+                   per_journey: bool, queue, scenario: str = "uncontended") -> None:
     """One client process: ``threads`` buyers back to back, on keep-alive connections (a new one
     for every journey, or one per client for the whole run)."""
     # The parent cleans up on Ctrl-C / SIGTERM and then terminates us: die quietly.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     records: list[list] = [[] for _ in range(threads)]
+    one_journey = JOURNEYS[scenario]
 
     def buyer(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
@@ -303,7 +331,7 @@ def client_process(port: int, threads: int, seed: int, pool: list[int], t_start:
             time.sleep(delay)
         while time.monotonic() < t_end:
             try:
-                records[n].append(journey(conn, rng, pool))
+                records[n].append(one_journey(conn, rng, pool))
             except (OSError, http.client.HTTPException, ValueError) as error:
                 records[n].append((time.monotonic(), None, None, None, None, "transport", 0, 0, repr(error)[:300]))
             if per_journey:
@@ -379,7 +407,7 @@ def run_scenario(name: str, *, port: int, server_pid: int, pool: list[int], args
     per_journey = args.connection == "per-journey"
     clients = [
         ctx.Process(target=client_process, daemon=True,
-                    args=(port, n, zlib.crc32(f"{name}-{i}".encode()), pool, t_start, t_end, per_journey, queue))
+                    args=(port, n, zlib.crc32(f"{name}-{i}".encode()), pool, t_start, t_end, per_journey, queue, name))
         for i, n in enumerate(per_proc)
     ]
     for c in clients:
@@ -533,7 +561,11 @@ def verdicts(report: dict) -> dict:
             c["vs_uncontended"] = round(c["completed_per_s"] / scenarios["uncontended"]["completed_per_s"], 3)
             out["contended_vs_uncontended"] = {"value": c["vs_uncontended"], "target": f">= {TARGET_CONTENDED_RATIO:.0%}",
                                                "met": c["vs_uncontended"] >= TARGET_CONTENDED_RATIO}
+    if "floor" in scenarios and ref:
+        scenarios["floor"]["vs_pgbench"] = round(scenarios["floor"]["completed_per_s"] / ref, 3)
     for name, s in scenarios.items():
+        if name == "floor":
+            continue  # a reference, not a checkout: no target applies
         for which in ("journey", "complete"):
             p99 = s[f"{which}_ms"]["p99"]
             out[f"{name}_{which}_p99"] = {"value": p99, "target": f"<= {TARGET_P99_MS:g} ms",
@@ -541,6 +573,40 @@ def verdicts(report: dict) -> dict:
     for name, s in scenarios.items():
         if s["failures"]:
             out[f"{name}_no_failures"] = {"value": s["failures"], "target": "none", "met": False}
+    return out
+
+
+def cpu_budget(report: dict) -> dict | None:
+    """What the 15 % target leaves a checkout, in CPU time, measured in this run.
+
+    At the target rate the machine's cores are shared by every journey, so one journey may
+    cost at most cores / rate of CPU (client, server and PostgreSQL together). The floor
+    scenario shows what three requests cost on this server before any checkout work, and
+    pgbench what one whole simple-update transaction costs; the difference between the budget
+    and the floor is what the checkout's own work (its transactions, statements, logic) may use.
+    """
+    scenarios, ref = report["scenarios"], report["pgbench"]["tps"]
+    if not ref or "floor" not in scenarios:
+        return None
+    cores = report["machine"]["cpus"]
+    target_rate = TARGET_VS_PGBENCH * ref
+
+    def per(scenario: dict) -> float:
+        return sum(scenario["cpu_ms_per_checkout"].values())
+
+    busy = [r["machine_busy_cores"] for r in report["pgbench"]["runs"]]
+    out = {
+        "target_checkouts_per_s": round(target_rate, 1),
+        "budget_ms_per_journey": round(cores * 1e3 / target_rate, 2),
+        "floor_ms_per_journey": round(per(scenarios["floor"]), 2),
+        "floor_per_s": scenarios["floor"]["completed_per_s"],
+        "floor_vs_pgbench": scenarios["floor"].get("vs_pgbench"),
+        "pgbench_ms_per_transaction": round(sum(busy) / len(busy) * 1e3 / ref, 2),
+    }
+    out["left_for_checkout_work_ms"] = round(out["budget_ms_per_journey"] - out["floor_ms_per_journey"], 2)
+    if "uncontended" in scenarios:
+        out["checkout_ms_per_journey"] = round(per(scenarios["uncontended"]), 2)
+        out["checkout_work_ms"] = round(out["checkout_ms_per_journey"] - out["floor_ms_per_journey"], 2)
     return out
 
 
@@ -578,7 +644,21 @@ def table(report: dict) -> str:
         shown = f"{value:.1%}" if isinstance(value, float) and "vs" in key else (
             f"{value} ms" if isinstance(value, float) else str(value))
         lines.append(f"  {key:34} {shown:>12}  (target {v['target']}): {'ok' if v['met'] else 'MISSED'}")
+    budget = report.get("cpu_budget")
+    if budget:
+        lines += [
+            f"  CPU budget: 15 % of pgbench is {budget['target_checkouts_per_s']:.0f} checkouts/s, so a journey may cost "
+            f"{budget['budget_ms_per_journey']} ms of CPU on these {report['machine']['cpus']} cores (client, server, PostgreSQL);",
+            f"    the floor (three requests, no checkout work) costs {budget['floor_ms_per_journey']} ms and runs at "
+            f"{budget['floor_per_s']:.0f}/s ({budget['floor_vs_pgbench']:.1%} of pgbench), leaving "
+            f"{budget['left_for_checkout_work_ms']} ms for the checkout's own work;",
+            f"    one whole pgbench transaction costs {budget['pgbench_ms_per_transaction']} ms"
+            + (f"; the checkout's own work costs {budget['checkout_work_ms']} ms (uncontended "
+               f"{budget['checkout_ms_per_journey']} ms - floor)" if "checkout_work_ms" in budget else ""),
+        ]
     for name, s in report["scenarios"].items():
+        if name == "floor":
+            continue
         per = s["cpu_ms_per_checkout"]
         lines.append(f"  {name}: {s['orders_per_checkout']} orders/checkout, {s['db_transactions_per_checkout']} "
                      f"DB transactions/checkout, CPU per checkout: server {per['server']} ms, postgres "
@@ -653,7 +733,7 @@ def run(args) -> dict:
             if smoke[6] != 201:
                 raise BenchmarkError(f"a single buyer journey failed at {smoke[5]} with {smoke[6]}: {smoke[8]}")
             for name in args.scenarios:
-                pool = market.variants if name == "uncontended" else market.hot_variants
+                pool = market.hot_variants if name == "contended" else market.variants
                 log(f"{name}: {args.clients} clients, {args.warmup} s warm-up + {args.duration} s measured")
                 result = run_scenario(name, port=port, server_pid=process.pid, pool=pool, args=args, dbname=app_db,
                                       db_url=app_url)
@@ -670,6 +750,7 @@ def run(args) -> dict:
     runs = report["pgbench"]["runs"]
     report["pgbench"]["tps"] = round(sum(r["tps"] for r in runs) / len(runs), 1) if runs else None
     report["targets"] = verdicts(report)
+    report["cpu_budget"] = cpu_budget(report)
     report["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return report
 
@@ -687,7 +768,8 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--variants", type=int, default=2000, help="variants in the uncontended pool")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated: uncontended, contended")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="comma-separated: uncontended, contended, floor (three requests without checkout work)")
     parser.add_argument("--pgbench-scale", type=int, default=16)
     parser.add_argument("--no-pgbench-after", action="store_true",
                         help="run pgbench only before the scenarios (default: before and after, mean reported)")
