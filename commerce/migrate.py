@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection
 
-__all__ = ["alembic_config", "upgrade"]
+__all__ = ["alembic_config", "upgrade", "run_migrations"]
 
 
 def alembic_config(database_url: str) -> Config:
@@ -18,3 +19,30 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+
+
+def run_migrations(context, connection: Connection, **options) -> None:
+    """Configure Alembic on ``connection`` and run the pending migrations in one transaction;
+    what each ``migrations/env.py`` that runs on our engine (foreign keys on) calls.
+
+    On SQLite, batch mode alters a table by rebuilding it: copy, drop the old one, rename the
+    copy. With foreign keys on, dropping the old ``orders`` would delete every order line,
+    payment and status change through their ON DELETE CASCADE, and dropping a table that rows
+    refer to without a cascade fails. So the checks are off while migrating (the pragma only
+    takes effect outside a transaction, hence the driver's own connection, before Alembic
+    begins one), and afterwards any reference a migration left broken fails it, rolling it
+    all back. References broken before the migration are not its doing and do not stop it.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
+        broken_before = set(driver.execute("PRAGMA foreign_key_check").fetchall())
+    context.configure(connection=connection, **options)
+    with context.begin_transaction():
+        context.run_migrations()
+        if sqlite:
+            broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").all()) - broken_before
+            if broken:
+                raise RuntimeError(f"the migration broke {len(broken)} references between tables, "
+                                   f"e.g. (table, row, referenced table, key) {sorted(broken)[:5]}")

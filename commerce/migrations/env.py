@@ -3,6 +3,7 @@
 from alembic import context
 
 from commerce.db import make_engine
+from commerce.migrate import run_migrations
 from commerce.models import Base
 
 config = context.config
@@ -29,11 +30,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
-        # Batch mode lets ALTER TABLE work on SQLite (it rebuilds the table).
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                          include_name=include_name)
-        with context.begin_transaction():
-            context.run_migrations()
+        # Batch mode lets ALTER TABLE work on SQLite (it rebuilds the table, see run_migrations).
+        run_migrations(context, connection, target_metadata=target_metadata, render_as_batch=True,
+                       include_name=include_name)
     engine.dispose()
 
 

@@ -8,6 +8,7 @@ tables, so it never proposes dropping the marketplace's.
 from alembic import context
 
 from commerce.db import make_engine
+from commerce.migrate import run_migrations
 from sites.transparency.models import TransparencyBase
 
 VERSION_TABLE = "alembic_version_transparency"
@@ -34,9 +35,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
-        context.configure(connection=connection, **_options())
-        with context.begin_transaction():
-            context.run_migrations()
+        run_migrations(context, connection, **_options())  # keeps rows a SQLite table rebuild would lose
     engine.dispose()
 
 
