@@ -77,6 +77,53 @@ def test_cancel_returns_stock(api, shop):
     assert move(api, token, store["id"], order["id"], "processing").status_code == 409
 
 
+def test_every_step_of_an_order_gives_or_takes_the_units_it_should(app, api, shop):
+    """Availability through the life of orders of both offline methods: promised at
+    completion, kept when paid, out of the stock when the goods leave, free again when
+    cancelled or when an unpaid transfer lapses."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from commerce.db import utcnow
+    from commerce.inventory.models import Allocation
+    from commerce.orders.models import Order
+
+    token, store, variant_id, product = shop
+
+    def books():
+        return stock_of(api, token, store["id"], product["id"])  # (stock, available)
+
+    def pay(order):
+        return api.call("POST", f"/api/v1/stores/{store['id']}/orders/{order['id']}/payment", token=token, json={})
+
+    cod = place(api, variant_id, quantity=3)
+    assert books() == (20, 17)
+    transfer = place(api, variant_id, quantity=2, payment="bank_transfer")
+    assert books() == (20, 15)  # held until its payment deadline
+    assert pay(transfer).status_code == 200
+    assert books() == (20, 15)  # paid: held however long shipping takes
+    assert move(api, token, store["id"], cod["id"], "shipped").status_code == 200
+    assert books() == (17, 15)  # the goods left: out of the stock, no longer held
+    assert move(api, token, store["id"], transfer["id"], "cancelled").status_code == 200
+    assert books() == (17, 17)  # a paid order cancelled gives its units back
+    second_cod = place(api, variant_id, quantity=4)
+    assert pay(second_cod).status_code == 200  # cash collected before delivery
+    assert books() == (17, 13)
+    assert move(api, token, store["id"], second_cod["id"], "cancelled").status_code == 200
+    assert books() == (17, 17)
+    lapsing = place(api, variant_id, quantity=6, payment="bank_transfer")
+    assert books() == (17, 11)
+    with app.extensions["smartcity"].session_factory() as session:
+        past = utcnow() - timedelta(minutes=1)
+        session.execute(update(Order).where(Order.id == lapsing["id"]).values(payment_due_at=past))
+        session.execute(update(Allocation).where(Allocation.order_id == lapsing["id"]).values(expires_at=past))
+        session.commit()
+    assert books() == (17, 17)  # the deadline passed: free again, without any job
+    assert pay(lapsing).status_code == 409  # too late: the order expires
+    assert books() == (17, 17)
+
+
 def _drive_to(api, token, store_id, variant_id, target):
     """An order in ``target`` status, reached through allowed steps."""
     paths = {
