@@ -34,15 +34,21 @@ def run_migrations(context, connection: Connection, **options) -> None:
     all back. References broken before the migration are not its doing and do not stop it.
     """
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        driver = connection.connection.driver_connection
-        driver.execute("PRAGMA foreign_keys=OFF")
+    if not sqlite:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
         broken_before = set(driver.execute("PRAGMA foreign_key_check").fetchall())
-    context.configure(connection=connection, **options)
-    with context.begin_transaction():
-        context.run_migrations()
-        if sqlite:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
             broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").all()) - broken_before
             if broken:
                 raise RuntimeError(f"the migration broke {len(broken)} references between tables, "
                                    f"e.g. (table, row, referenced table, key) {sorted(broken)[:5]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")  # the connection goes back to its pool as it came
