@@ -25,6 +25,10 @@ Every step records wall time, the tool's CPU time, SeaweedFS's CPU time and how 
 the machine was (other processes' cores), since a 2-core machine shared with test suites is noisy;
 ``--repeat N`` repeats the whole sequence on fresh buckets and reports medians.
 
+A floor is measured in the same run: fresh Python processes that only start the interpreter,
+import boto3 and build its S3 client, and send one LIST. No publisher written in Python on
+boto3 can finish a step faster than that.
+
 Targets (the issue): ours uploads 0 objects after an identical rebuild; after one page changes,
 exactly the files whose bytes changed plus the manifest; ours' wall time <= hugo deploy's on every
 step. Results go to ``benchmarks/publish/results/publish-<UTC time>.json`` (git-ignored).
@@ -398,6 +402,38 @@ def proxy_overhead(*, tools, env, scratch: Path, client, proxy: CountingProxy, d
 
 # ---------------------------------------------------------------- summary and targets
 
+# ---------------------------------------------------------------- the floor of a Python publisher
+
+# What any publisher written in Python on boto3 pays before it can know that nothing changed,
+# each in a fresh process as a CLI runs: the interpreter, importing boto3 and building its S3
+# client (botocore loads its JSON models and endpoint rules), and one request (a LIST of an
+# empty bucket, less than the one LIST hugo deploy needs for an identical rebuild).
+FLOOR_STEPS = {
+    "python": "pass",
+    "python + boto3 S3 client": "import boto3; boto3.client('s3', endpoint_url={endpoint!r})",
+    "python + boto3 S3 client + 1 LIST": ("import boto3; boto3.client('s3', endpoint_url={endpoint!r})"
+                                          ".list_objects_v2(Bucket={bucket!r}, Prefix='site/')"),
+}
+
+
+def python_floor(*, env, endpoint: str, client, scratch: Path, runs: int) -> dict:
+    """Median wall time of each floor step over ``runs`` fresh processes, steps taking turns."""
+    bucket = "python-floor"
+    prepare_bucket(client, bucket)
+    walls: dict[str, list[float]] = {name: [] for name in FLOOR_STEPS}
+    for _ in range(runs):
+        for name, code in FLOOR_STEPS.items():
+            command = [sys.executable, "-c", code.format(endpoint=endpoint, bucket=bucket)]
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, timeout=120,
+                                  stdin=subprocess.DEVNULL)
+            walls[name].append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise RuntimeError(f"floor step {name!r} failed: {done.stderr[-2000:]}")
+    return {name: {"wall_s": round(statistics.median(w), 3), "wall_s_all": [round(x, 3) for x in w]}
+            for name, w in walls.items()}
+
+
 def summarise(rows: list[dict]) -> list[dict]:
     """One line per (tree, step, tool): medians over the repetitions."""
     table = []
@@ -498,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(timezone.utc)
     rows: list[dict] = []
     overhead: dict = {}
+    floor: dict = {}
     notes: list[str] = []
     with ExitStack() as stack:
         scratch = Path(tempfile.mkdtemp(prefix="publish-bench-"))
@@ -521,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             for rep in range(args.repeat):
                 rows += run_tree(tree, rep, tools=tools, env=env, scratch=scratch, client=client, proxy=proxy,
                                  weed_pid=server.pid, seed=args.seed, timeout=args.timeout, tool_names=tool_names)
+        floor = python_floor(env=env, endpoint=proxy.url, client=client, scratch=scratch, runs=max(5, args.repeat))
         if not args.no_overhead and "ours" in tool_names:
             overhead = proxy_overhead(tools=tools, env=env, scratch=scratch, client=client, proxy=proxy,
                                       direct=server.endpoint, weed_pid=server.pid, seed=args.seed, timeout=args.timeout,
@@ -532,6 +570,13 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for check in checks:
         print(f"[{'MET' if check['met'] else 'MISSED'}] {check['target']}" + (f": {check['detail']}" if check['detail'] else ""))
+    print("floor of any Python CLI on boto3 (fresh processes, medians): " + "; ".join(
+        f"{name} {f['wall_s']:.2f} s" for name, f in floor.items()))
+    fastest_hugo = [t for t in table if t["tool"] == "hugo"]
+    if fastest_hugo:
+        below = [f"{t['tree']} {t['step']} {t['wall_s']:.2f} s" for t in fastest_hugo
+                 if t["wall_s"] < floor["python + boto3 S3 client + 1 LIST"]["wall_s"]]
+        print("  hugo deploy's whole run is faster than that floor on: " + (", ".join(below) or "no step"))
     if overhead:
         print(f"proxy overhead on our publish (synthetic, medians): initial {overhead['initial_direct_s']:.2f} s direct, "
               f"{overhead['initial_proxied_s']:.2f} s proxied ({overhead['initial_overhead_pct']:+.1f} %); identical "
@@ -542,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({
         "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "versions": versions,
-        "args": vars(args), "table": table, "targets": checks, "proxy_overhead": overhead, "notes": notes,
+        "args": vars(args), "table": table, "targets": checks, "python_floor": floor, "proxy_overhead": overhead,
+        "notes": notes,
         "runs": rows,
     }, indent=1))
     print(f"results: {out.relative_to(ROOT)}")
