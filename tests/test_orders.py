@@ -3,8 +3,14 @@ side effects, and point-of-sale sales on the same stock."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import update
+
+from commerce.db import utcnow
+from commerce.inventory.models import Allocation
+from commerce.orders.models import Order
 from commerce.orders.status import STATUSES, TRANSITIONS
 from tests.helpers import wrong_token
 from tests.test_checkout import complete, fill
@@ -81,14 +87,6 @@ def test_every_step_of_an_order_gives_or_takes_the_units_it_should(app, api, sho
     """Availability through the life of orders of both offline methods: promised at
     completion, kept when paid, out of the stock when the goods leave, free again when
     cancelled or when an unpaid transfer lapses."""
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from commerce.db import utcnow
-    from commerce.inventory.models import Allocation
-    from commerce.orders.models import Order
-
     token, store, variant_id, product = shop
 
     def books():

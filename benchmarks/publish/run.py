@@ -400,8 +400,6 @@ def proxy_overhead(*, tools, env, scratch: Path, client, proxy: CountingProxy, d
     return result
 
 
-# ---------------------------------------------------------------- summary and targets
-
 # ---------------------------------------------------------------- the floor of a Python publisher
 
 # What any publisher written in Python on boto3 pays before it can know that nothing changed,
@@ -433,6 +431,8 @@ def python_floor(*, env, endpoint: str, client, scratch: Path, runs: int) -> dic
     return {name: {"wall_s": round(statistics.median(w), 3), "wall_s_all": [round(x, 3) for x in w]}
             for name, w in walls.items()}
 
+
+# ---------------------------------------------------------------- summary and targets
 
 def summarise(rows: list[dict]) -> list[dict]:
     """One line per (tree, step, tool): medians over the repetitions."""
@@ -572,9 +572,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{'MET' if check['met'] else 'MISSED'}] {check['target']}" + (f": {check['detail']}" if check['detail'] else ""))
     print("floor of any Python CLI on boto3 (fresh processes, medians): " + "; ".join(
         f"{name} {f['wall_s']:.2f} s" for name, f in floor.items()))
-    fastest_hugo = [t for t in table if t["tool"] == "hugo"]
-    if fastest_hugo:
-        below = [f"{t['tree']} {t['step']} {t['wall_s']:.2f} s" for t in fastest_hugo
+    hugo_steps = [t for t in table if t["tool"] == "hugo"]
+    if hugo_steps:
+        below = [f"{t['tree']} {t['step']} {t['wall_s']:.2f} s" for t in hugo_steps
                  if t["wall_s"] < floor["python + boto3 S3 client + 1 LIST"]["wall_s"]]
         print("  hugo deploy's whole run is faster than that floor on: " + (", ".join(below) or "no step"))
     if overhead:
