@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
@@ -23,32 +25,40 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def run_migrations(context, connection: Connection, **options) -> None:
     """Configure Alembic on ``connection`` and run the pending migrations in one transaction;
-    what each ``migrations/env.py`` that runs on our engine (foreign keys on) calls.
+    what each ``migrations/env.py`` that runs on our engine (foreign keys on) calls."""
+    sqlite = connection.dialect.name == "sqlite"
+    with _sqlite_references_kept(connection) if sqlite else nullcontext(None) as check_references:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+            if check_references:
+                check_references()
+
+
+@contextmanager
+def _sqlite_references_kept(connection: Connection):
+    """Foreign keys off while SQLite migrates; yields the check to run before the commit.
 
     On SQLite, batch mode alters a table by rebuilding it: copy, drop the old one, rename the
     copy. With foreign keys on, dropping the old ``orders`` would delete every order line,
     payment and status change through their ON DELETE CASCADE, and dropping a table that rows
     refer to without a cascade fails. So the checks are off while migrating (the pragma only
     takes effect outside a transaction, hence the driver's own connection, before Alembic
-    begins one), and afterwards any reference a migration left broken fails it, rolling it
-    all back. References broken before the migration are not its doing and do not stop it.
+    begins one), and any reference a migration left broken fails it, rolling it all back.
+    References broken before the migration are not its doing and do not stop it.
     """
-    sqlite = connection.dialect.name == "sqlite"
-    if not sqlite:
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-        return
     driver = connection.connection.driver_connection
     driver.execute("PRAGMA foreign_keys=OFF")
     try:
         broken_before = set(driver.execute("PRAGMA foreign_key_check").fetchall())
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-            broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").all()) - broken_before
+
+        def check() -> None:
+            now_broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").all())
+            broken = now_broken - broken_before
             if broken:
                 raise RuntimeError(f"the migration broke {len(broken)} references between tables, "
                                    f"e.g. (table, row, referenced table, key) {sorted(broken)[:5]}")
+
+        yield check
     finally:
         driver.execute("PRAGMA foreign_keys=ON")  # the connection goes back to its pool as it came

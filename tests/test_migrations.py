@@ -44,8 +44,6 @@ def test_pending_transfers_that_share_an_amount_stop_the_migration_with_what_to_
                    "VALUES (5, 'bank_transfer', 'pending', 35017, '0000000000', '{}', '2026-12-02 10:00:00')")
 
 
-
-
 REBUILD = """
 revision = "test_rebuild"
 down_revision = {head!r}
