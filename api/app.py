@@ -11,6 +11,7 @@ from flask_openapi3 import Info
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from api.clients import load_secret_key
 from api.config import Settings
 from api.openapi import SmartCityOpenAPI
 from api.problems import register_error_handlers, validation_problem
@@ -36,6 +37,7 @@ class Wiring:
     session_factory: sessionmaker
     storage: ObjectStorage
     payment_providers: dict
+    secret_key: bytes  # api.clients: pseudonyms of client addresses
 
 
 def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+        RATELIMIT_KEY_PREFIX=settings.ratelimit_key_prefix,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_HEADERS_ENABLED=True,
         JSON_SORT_KEYS=False,
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
             bank_account_number=settings.bank_account_number,
             bank_account_name=settings.bank_account_name,
         )),
+        secret_key=load_secret_key(settings.secret_key, settings.var_dir),
     )
 
     from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web

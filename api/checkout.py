@@ -1,8 +1,12 @@
-"""Checkout: start a multi-store cart, fill it, complete it into one order per store."""
+"""Checkout: start a multi-store cart, fill it, complete it into one order per store.
+
+Starting, changing and completing checkouts are rate-limited per client address
+(``SMARTCITY_CHECKOUT_START_LIMIT``, ``SMARTCITY_CHECKOUT_CHANGE_LIMIT``); what a cart may hold
+is the domain's policy (:mod:`commerce.inventory.reservations`).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Literal
 
 from flask import request
@@ -10,11 +14,12 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from api import context
+from api.extensions import limiter
 from api.order_views import checkout_json, completion_json
-from api.problems import validation_problem
+from api.problems import problem, validation_problem
 from api.schemas import Body, Id, ParamsModel, text
 from commerce.checkout import services as checkouts
-from commerce.checkout.completion import complete_checkout as complete
+from commerce.checkout.completion import PricesChanged, complete_checkout as complete
 from commerce.errors import InvalidInput
 from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
 
@@ -50,6 +55,11 @@ class CheckoutPatch(Body):
 
 class CompleteIn(Body):
     note: text(300) | None = None
+    expected_total: int | None = Field(
+        None, ge=0, le=10**12,
+        description="Total (rupiah) yang ditunjukkan kepada pembeli dan ia setujui. Jika berbeda dengan total "
+                    "sekarang, tidak ada pesanan yang dibuat: jawabannya 409 dengan total baru. Tanpa field "
+                    "ini, yang dibandingkan adalah harga, jumlah dan ongkir pada jawaban checkout terakhir.")
 
 
 class CompleteHeaders(ParamsModel):
@@ -81,6 +91,8 @@ class CheckoutLineOut(BaseModel):
     unit_price: int
     total: int
     available: int
+    reserved: int = Field(description="Unit yang disimpan untuk keranjang ini sampai reserved_until "
+                                      "(bisa kurang dari quantity; sisanya dibeli selama stok masih ada)")
 
 
 class StoreBriefOut(BaseModel):
@@ -153,45 +165,79 @@ class CompletionOut(BaseModel):
     payment: CompletionPaymentOut
 
 
-def _ttl() -> timedelta:
-    return timedelta(minutes=context.settings().reservation_minutes)
+class PricesChangedOut(BaseModel):
+    """409 when a price, quantity or fee changed: nothing was placed."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    totals: TotalsOut
+    checkout: CheckoutOut
+
+
+def _start_limit() -> str:
+    return context.settings().checkout_start_limit
+
+
+def _change_limit() -> str:
+    return context.settings().checkout_change_limit
 
 
 def _lines(items: list[LineIn]) -> list[LineRequest]:
     return [LineRequest(line.variant_id, line.quantity) for line in items]
 
 
-@bp.post("/checkouts", responses={201: CheckoutOut}, summary="Mulai checkout (stok dipesan sementara)")
+@bp.post("/checkouts", responses={201: CheckoutOut}, summary="Mulai checkout (stok disimpan sementara)",
+         description="Barang disimpan untuk keranjang ini dalam batas kebijakan (lihat `reserved` per baris).")
+@limiter.limit(_start_limit, scope="checkout-start")
 def start_checkout(body: CheckoutIn):
-    summary = checkouts.start_checkout(context.uow(), lines=_lines(body.lines), user=context.optional_user(), ttl=_ttl())
+    summary = checkouts.start_checkout(context.uow(), lines=_lines(body.lines), user=context.optional_user(),
+                                       holder=context.cart_holder(), policy=context.hold_policy())
     return checkout_json(summary), 201
 
 
 @bp.get("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Lihat checkout")
 def get_checkout(path: CheckoutPath):
-    return checkout_json(checkouts.read_checkout(context.uow(), path.checkout_id))
+    return checkout_json(checkouts.read_checkout(context.uow(), path.checkout_id, caller=context.optional_user()))
 
 
 @bp.patch("/checkouts/<checkout_id>", responses={200: CheckoutOut}, summary="Isi kontak, alamat, pembayaran, pengiriman")
+@limiter.shared_limit(_change_limit, scope="checkout-change")
 def fill_checkout(path: CheckoutPath, body: CheckoutPatch):
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if body.lines is not None:
         changes["lines"] = _lines(body.lines)
-    return checkout_json(checkouts.update_checkout(context.uow(), path.checkout_id, changes=changes, ttl=_ttl()))
+    summary = checkouts.update_checkout(context.uow(), path.checkout_id, changes=changes, caller=context.optional_user(),
+                                        holder=context.cart_holder(), policy=context.hold_policy())
+    return checkout_json(summary)
 
 
-@bp.post("/checkouts/<checkout_id>/complete", responses={201: CompletionOut, 200: CompletionOut},
-         summary="Selesaikan: satu pesanan per toko (wajib header Idempotency-Key)")
+@bp.post("/checkouts/<checkout_id>/complete", responses={201: CompletionOut, 200: CompletionOut, 409: PricesChangedOut},
+         summary="Selesaikan: satu pesanan per toko (wajib header Idempotency-Key)",
+         description="Jika harga, jumlah atau ongkir berubah sejak jawaban checkout terakhir (atau total tidak sama "
+                     "dengan `expected_total`), tidak ada pesanan yang dibuat: jawabannya 409 dengan total baru, "
+                     "dan menyelesaikan lagi memakai total itu.",
+         # The body is optional (an empty POST is fine), so it is read by hand below; documented here.
+         openapi_extensions={"requestBody": {"required": False, "content": {
+             "application/json": {"schema": CompleteIn.model_json_schema()}}}})
+@limiter.shared_limit(_change_limit, scope="checkout-change")
 def complete_checkout(path: CheckoutPath, header: CompleteHeaders):
     body = request.get_json(silent=True) if request.content_length else {}
     if body is None or not isinstance(body, dict):
         raise InvalidInput.field("body", "Isi permintaan harus objek JSON (boleh kosong).")
     try:
-        CompleteIn.model_validate(body)
+        confirmed = CompleteIn.model_validate(body)
     except ValidationError as error:
         return validation_problem(error)
-    status, answer = complete(
-        context.uow(), path.checkout_id, idempotency_key=header.idempotency_key, body=body,
-        render=completion_json, providers=context.payment_providers(),
-    )
+    try:
+        status, answer = complete(
+            context.uow(), path.checkout_id, idempotency_key=header.idempotency_key, body=body,
+            render=completion_json, providers=context.payment_providers(), caller=context.optional_user(),
+            expected_total=confirmed.expected_total,
+        )
+    except PricesChanged as changed:
+        shown = checkout_json(changed.summary)
+        return problem(409, changed.detail, title=changed.title,
+                       extensions={"totals": shown["totals"], "checkout": shown})
     return answer, status

@@ -31,10 +31,24 @@ class Settings:
     token_ttl_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_TOKEN_TTL_HOURS", "168")))
     ratelimit_storage: str = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_STORAGE", "memory://"))
     auth_rate_limit: str = field(default_factory=lambda: _env("SMARTCITY_AUTH_RATE_LIMIT", "10 per minute"))
+    # Keys of this installation's counters in that storage, so that several share one Redis.
+    ratelimit_key_prefix: str = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_KEY_PREFIX", "smartcity"))
     ratelimit_enabled: bool = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_ENABLED", "1") != "0")
     max_upload_bytes: int = field(default_factory=lambda: int(_env("SMARTCITY_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
     max_json_bytes: int = 256 * 1024
     reservation_minutes: int = field(default_factory=lambda: int(_env("SMARTCITY_RESERVATION_MINUTES", "15")))
+    # What open carts may hold (commerce/inventory/reservations.py): a cart's hold never lasts
+    # beyond this many minutes after it was started, and one client (address, and account when
+    # logged in) holds at most this many units in all its carts.
+    reservation_max_minutes: int = field(default_factory=lambda: int(_env("SMARTCITY_RESERVATION_MAX_MINUTES", "30")))
+    cart_hold_units: int = field(default_factory=lambda: int(_env("SMARTCITY_CART_HOLD_UNITS", "100")))
+    # Per client address: starting checkouts, and changing or completing them.
+    checkout_start_limit: str = field(default_factory=lambda: _env("SMARTCITY_CHECKOUT_START_LIMIT", "10 per minute;60 per hour"))
+    checkout_change_limit: str = field(default_factory=lambda: _env("SMARTCITY_CHECKOUT_CHANGE_LIMIT", "60 per minute"))
+    # Keys the pseudonyms of client addresses (cart holds are counted per address without
+    # storing the address). Unset: a random key made once in the var folder, which is right for
+    # one machine; every host behind a load balancer must be given the same value.
+    secret_key: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_SECRET_KEY") or None)
     transfer_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_TRANSFER_HOURS", "24")))
     bank_name: str = field(default_factory=lambda: _env("SMARTCITY_BANK_NAME", "Bank Kaltimtara"))
     bank_account_number: str = field(default_factory=lambda: _env("SMARTCITY_BANK_ACCOUNT", "0000000000"))

@@ -7,14 +7,19 @@ view can call several use cases and serialise their results while the session is
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, g, request
 
+from api.clients import client_key
 from commerce.accounts.models import User
 from commerce.accounts.services import user_for_token
 from commerce.errors import NotAllowed, NotAuthenticated
+from commerce.inventory.reservations import Holder, HoldPolicy
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["uow", "storage", "payment_providers", "settings", "bearer_token", "current_user", "optional_user", "require_admin"]
+__all__ = ["uow", "storage", "payment_providers", "settings", "bearer_token", "current_user", "optional_user",
+           "require_admin", "hold_policy", "cart_holder"]
 
 
 def _wiring():
@@ -72,3 +77,18 @@ def require_admin() -> User:
     if not user.has_role("admin"):
         raise NotAllowed("Hanya petugas kota (admin) yang boleh melakukan ini.")
     return user
+
+
+def hold_policy() -> HoldPolicy:
+    """What open carts may hold, from the settings."""
+    config = settings()
+    return HoldPolicy(ttl=timedelta(minutes=config.reservation_minutes),
+                      max_age=timedelta(minutes=config.reservation_max_minutes),
+                      client_units=config.cart_hold_units)
+
+
+def cart_holder() -> Holder:
+    """Whose holds a cart's reservations count against: this client's address, and the
+    account when logged in."""
+    user = optional_user()
+    return Holder(client_key(), user.id if user else None)

@@ -2,11 +2,13 @@
 
 from flask import current_app
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+
+from api.clients import client_address
 
 __all__ = ["limiter", "auth_limit"]
 
-limiter = Limiter(key_func=get_remote_address)
+# Per client address (an IPv6 client per /64), as the trusted proxies report it.
+limiter = Limiter(key_func=client_address)
 
 
 def auth_limit() -> str:

@@ -30,7 +30,8 @@ def checkout_json(summary: CheckoutSummary) -> dict:
         {"id": line.id, "variant_id": line.variant_id, "product_id": line.variant.product_id,
          "product_name": line.variant.product.name, "variant_name": line.variant.name, "sku": line.variant.sku,
          "store_id": line.store_id, "quantity": line.quantity, "unit_price": line.variant.price,
-         "total": line.variant.price * line.quantity, "available": available.get(line.variant_id, 0)}
+         "total": line.variant.price * line.quantity, "available": available.get(line.variant_id, 0),
+         "reserved": summary.reserved.get(line.variant_id, 0)}
         for line in checkout.lines
     ]
     stores = [{"store": store_brief(p.store), "delivery": p.delivery, "items_total": p.items_total,

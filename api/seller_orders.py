@@ -12,6 +12,7 @@ from api import context
 from api.order_views import order_json, pos_sale_json
 from api.orders import OrderList, OrderOut
 from api.schemas import Body, Id, PageQuery, ParamsModel, text
+from commerce.calendar import city_today
 from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
 from commerce.orders import services as orders
 from commerce.orders.status import STATUSES
@@ -160,5 +161,5 @@ def pos_sale(path: StorePath, body: PosSaleIn):
 @bp.get("/pos-summary", responses={200: SummaryOut}, summary="Ringkasan penjualan kasir harian")
 def pos_summary(path: StorePath, query: SummaryQuery):
     store = _store(path)
-    day = query.date or dt.datetime.now(pos.CITY_ZONE).date()
+    day = query.date or city_today()
     return pos.daily_summary(context.uow(), store, day)

@@ -4,19 +4,16 @@ contract other clients are written against."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from commerce import places
 from commerce.accounts.models import User
+from commerce.calendar import CITY_ZONE
 from commerce.catalog.categories import category_by_slug
 from commerce.catalog.models import Product, ProductImage, Variant
 from commerce.stores.models import Store
 
 __all__ = ["when", "rupiah", "user_json", "store_json", "store_brief", "variant_json",
            "product_summary", "product_detail", "image_json"]
-
-CITY_ZONE = ZoneInfo("Asia/Makassar")
-
 
 def when(value: datetime | None) -> str | None:
     """ISO 8601 in the city's zone (WITA, +08:00)."""

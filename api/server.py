@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from api.access_log import ACCESS_LOG_FORMAT
 from api.config import Settings
 
 __all__ = ["serve"]
@@ -37,8 +38,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
             "timeout": 60,
             "graceful_timeout": 10,
             "accesslog": "-",
-            # No query strings in the access log: lookups may carry names, tokens travel in
-            # headers (never logged), and paths carry only ids.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            # No query strings, headers or capabilities (checkout ids) in the access log.
+            "logger_class": "api.access_log.AccessLogger",
+            "access_log_format": ACCESS_LOG_FORMAT,
         },
     ).run()

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-__all__ = ["insert_rows", "insert_rows_returning_ids", "update_rows_by_id", "update_loaded"]
+__all__ = ["insert_rows", "insert_rows_returning_ids", "update_rows_by_id", "update_loaded", "set_loaded"]
 
 
 @lru_cache(maxsize=None)
@@ -64,5 +64,11 @@ def update_loaded(session: Session, obj, values: dict) -> None:
     """Write ``values`` to the row of a loaded object with one UPDATE by id, and give the object
     the same values as if it had been read with them: nothing left for an ORM flush to do."""
     update_rows_by_id(session, type(obj), [{"id": obj.id, **values}])
+    set_loaded(obj, values)
+
+
+def set_loaded(obj, values: dict) -> None:
+    """Give a loaded object these column values as if it had been read with them, without
+    writing anything (for a caller that computes from the new values before it writes them)."""
     for column, value in values.items():
         set_committed_value(obj, column, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-__all__ = ["LiveServer"]
+__all__ = ["LiveServer", "approved_seller"]
 
 
 def free_port() -> int:
@@ -22,7 +23,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, workdir: Path, *, workers: int = 4, threads: int = 4):
+    def __init__(self, database_url: str, workdir: Path, *, workers: int = 4, threads: int = 4,
+                 env: dict[str, str] | None = None):
+        self.extra_env = env or {}
         self.database_url = database_url
         self.workdir = workdir
         self.workers = workers
@@ -37,10 +40,10 @@ class LiveServer:
             "SMARTCITY_STORAGE": (self.workdir / "storage").as_uri(),
             "SMARTCITY_RATELIMIT_ENABLED": "0",
             "SMARTCITY_VAR_DIR": str(self.workdir),
-        }
+        } | self.extra_env
         self.log = open(self.workdir / f"server-{port}.log", "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "api.wsgi:app", "-b", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "-c", "python:api.gunicorn_conf", "api.wsgi:app", "-b", f"127.0.0.1:{port}",
              "-w", str(self.workers), "-k", "gthread", "--threads", str(self.threads), "--timeout", "120"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
@@ -57,9 +60,11 @@ class LiveServer:
             time.sleep(0.2)
         raise RuntimeError("server did not start: " + self.output())
 
-    def output(self) -> str:
+    def output(self, *, whole: bool = False) -> str:
+        """What the server wrote (its access log included): the end of it, or all of it."""
         self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
+        text = Path(self.log.name).read_text(errors="replace")
+        return text if whole else text[-4000:]
 
     def kill(self, sig=signal.SIGKILL) -> None:
         if self.process and self.process.poll() is None:
@@ -69,3 +74,27 @@ class LiveServer:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+def approved_seller(server: LiveServer, http: requests.Session, database_url: str) -> tuple[str, dict]:
+    """A new seller's bearer token and their store, approved by a new admin, all through the
+    live server's API (the admin account is made in the database: there is no route for it)."""
+    from commerce.accounts.services import create_admin
+    from commerce.db import make_engine, make_session_factory
+    from commerce.unit_of_work import UnitOfWork
+    from tests.helpers import PASSWORD
+
+    email = f"penjual-{secrets.token_hex(4)}@contoh.id"
+    http.post(server.url("/api/v1/auth/register"), json={"email": email, "password": PASSWORD, "name": "Penjual"})
+    token = http.post(server.url("/api/v1/auth/token"), json={"email": email, "password": PASSWORD}).json()["access_token"]
+    store = http.post(server.url("/api/v1/stores"), headers={"Authorization": f"Bearer {token}"}, json={
+        "name": f"Toko {email}", "kecamatan": "Samarinda Kota", "kelurahan": "Pelabuhan",
+        "address": "Jl. Niaga 1", "phone": "0811 5555 000"}).json()
+    engine = make_engine(database_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        create_admin(uow, email=f"admin-{email}", password=PASSWORD)
+    engine.dispose()
+    admin = http.post(server.url("/api/v1/auth/token"), json={"email": f"admin-{email}", "password": PASSWORD}).json()
+    http.post(server.url(f"/api/v1/admin/stores/{store['id']}/approve"),
+              headers={"Authorization": f"Bearer {admin['access_token']}"}).raise_for_status()
+    return token, store

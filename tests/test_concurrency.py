@@ -13,16 +13,13 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from commerce.accounts.services import create_admin
 from commerce.catalog.models import Variant
 from commerce.db import make_engine, make_session_factory, utcnow
 from commerce.inventory.models import Allocation, Reservation
 from commerce.orders.models import Order, OrderLine
 from commerce.pos.models import PosSaleLine
-from commerce.unit_of_work import UnitOfWork
 from tests.conftest import wipe
-from tests.helpers import PASSWORD
-from tests.live import LiveServer
+from tests.live import LiveServer, approved_seller
 
 pytestmark = pytest.mark.slow
 
@@ -46,18 +43,8 @@ def _session_factory(database_url):
 def _market(server: LiveServer, database_url: str, *, stock: int, variants: int = 1):
     """A seller with an approved store and ``variants`` variants of ``stock`` units each."""
     http = requests.Session()
-    seller_email = f"penjual-{secrets.token_hex(3)}@contoh.id"
-    http.post(server.url("/api/v1/auth/register"), json={"email": seller_email, "password": PASSWORD, "name": "Penjual"})
-    seller = http.post(server.url("/api/v1/auth/token"), json={"email": seller_email, "password": PASSWORD}).json()["access_token"]
+    seller, store = approved_seller(server, http, database_url)
     auth = {"Authorization": f"Bearer {seller}"}
-    store = http.post(server.url("/api/v1/stores"), headers=auth, json={
-        "name": f"Toko {seller_email}", "kecamatan": "Samarinda Kota", "kelurahan": "Pelabuhan",
-        "address": "Jl. Niaga 1", "phone": "0811 5555 000"}).json()
-    admin_email = f"admin-{secrets.token_hex(3)}@contoh.id"
-    with UnitOfWork(_session_factory(database_url)) as uow:
-        create_admin(uow, email=admin_email, password=PASSWORD)
-    admin = http.post(server.url("/api/v1/auth/token"), json={"email": admin_email, "password": PASSWORD}).json()["access_token"]
-    http.post(server.url(f"/api/v1/admin/stores/{store['id']}/approve"), headers={"Authorization": f"Bearer {admin}"})
     product = http.post(server.url(f"/api/v1/stores/{store['id']}/products"), headers=auth, json={
         "name": "Amplang Terakhir", "category": "kue-camilan",
         "variants": [{"sku": f"V{i}", "name": f"Varian {i}", "price": 20000, "stock": stock} for i in range(variants)]}).json()
@@ -119,8 +106,10 @@ def test_200_buyers_and_pos_sales_race_for_the_last_10_units(live, database_url)
         results = list(pool.map(run, jobs))
 
     statuses = {(r["step"], r["status"]) for r in results}
-    assert statuses <= {("complete", 201), ("start", 409), ("pos", 201), ("pos", 409)}, statuses
-    orders = [r for r in results if r["step"] == "complete"]
+    # Carts hold at most 8 of the 10 units and the counter ignores carts, so a buyer may also
+    # lose at completion (commerce/inventory/reservations.py); nobody ever gets a unit twice.
+    assert statuses <= {("complete", 201), ("complete", 409), ("start", 409), ("pos", 201), ("pos", 409)}, statuses
+    orders = [r for r in results if r["step"] == "complete" and r["status"] == 201]
     pos_sales = [r for r in results if r["step"] == "pos" and r["status"] == 201]
     assert len(orders) + len(pos_sales) == 10
     for loser in (r for r in results if r["status"] == 409):
@@ -130,7 +119,7 @@ def test_200_buyers_and_pos_sales_race_for_the_last_10_units(live, database_url)
     assert books["ordered"] == len(orders) and books["pos_sold"] == len(pos_sales)
     assert books["stock"][variant_id] == 10 - len(pos_sales) >= 0
     assert books["allocated"] == len(orders)
-    assert books["stock"][variant_id] - books["allocated"] - books["reserved"] == 0
+    assert books["stock"][variant_id] - books["allocated"] == 0  # every unit went to an order or a sale
     product = requests.get(live.url(f"/api/v1/products/{(requests.get(live.url('/api/v1/products')).json()['items'][0]['id'])}")).json()
     assert product["variants"][0]["available"] == 0
 

@@ -182,8 +182,8 @@ def test_orders_are_private_to_their_buyer_seller_and_staff(api, shop):
     token, store, variant_id, _ = shop
     buyer = api.new_user("Pembeli")
     checkout = api.call("POST", "/api/v1/checkouts", token=buyer, json={"lines": [{"variant_id": variant_id, "quantity": 1}]}).json
-    fill(api, checkout["id"])
-    order = complete(api, checkout["id"]).json["orders"][0]
+    fill(api, checkout["id"], token=buyer)
+    order = complete(api, checkout["id"], token=buyer).json["orders"][0]
     # the buyer's account reads it without the token; strangers cannot, with or without a token guess
     assert api.call("GET", f"/api/v1/orders/{order['id']}", token=buyer).status_code == 200
     assert api.call("GET", "/api/v1/me/orders", token=buyer).json["items"][0]["id"] == order["id"]

@@ -115,11 +115,11 @@ def place_order(api, variant_id: int, *, token: str | None = None, payment: str 
                        json={"lines": [{"variant_id": variant_id, "quantity": 1}]})
     assert started.status_code == 201, started.json
     checkout = f"/api/v1/checkouts/{started.json['id']}"
-    filled = api.call("PATCH", checkout, json={"email": "pembeli@contoh.id", "phone": "0813 4700 1122",
-                                               "name": "Rina", "shipping_address": ADDRESS,
-                                               "payment_method": payment})
+    filled = api.call("PATCH", checkout, token=token, json={"email": "pembeli@contoh.id", "phone": "0813 4700 1122",
+                                                            "name": "Rina", "shipping_address": ADDRESS,
+                                                            "payment_method": payment})
     assert filled.status_code == 200, filled.json
-    done = api.call("POST", f"{checkout}/complete", json={},
+    done = api.call("POST", f"{checkout}/complete", json={}, token=token,
                     headers={"Idempotency-Key": f"kunci-{started.json['id']}"})
     assert done.status_code == 201, done.json
     return done.json["orders"][0]
@@ -258,9 +258,11 @@ NOT_STORE_SCOPED = {
         "creates a store owned by the caller: test_opening_a_store_cannot_take_ownership",
     ("POST", "/api/v1/checkouts"): "public: any shopper reserves any store's goods (tests/test_checkout.py)",
     ("PATCH", "/api/v1/checkouts/<checkout_id>"):
-        "the unguessable checkout id is the key: test_a_guessed_checkout_id_reaches_nothing",
+        "the unguessable checkout id is the key, and the account for one started with an account: "
+        "test_a_guessed_checkout_id_reaches_nothing, test_a_checkout_started_with_an_account_is_that_accounts_alone",
     ("POST", "/api/v1/checkouts/<checkout_id>/complete"):
-        "the unguessable checkout id is the key: test_a_guessed_checkout_id_reaches_nothing",
+        "the unguessable checkout id is the key, and the account for one started with an account: "
+        "test_a_guessed_checkout_id_reaches_nothing, test_a_checkout_started_with_an_account_is_that_accounts_alone",
     ("POST", "/api/v1/orders/<order_id>/status"):
         "the buyer's own order: test_only_the_buyer_moves_their_order",
 }
@@ -535,6 +537,43 @@ def test_a_guessed_checkout_id_reaches_nothing(api, world):
         assert_problem(api.call("POST", f"{checkout}/complete", token=world.b.token, json={},
                                 headers={"Idempotency-Key": "kunci-tebakan-1"}), 404)
         assert snapshot(api.app) == before
+
+
+def test_a_checkout_started_with_an_account_is_that_accounts_alone(api, world):
+    """Its id is the key to the buyer's name, phone and address: holding the id is not enough."""
+    buyer = api.new_user("Pembeli Berakun")
+    started = api.call("POST", "/api/v1/checkouts", token=buyer,
+                       json={"lines": [{"variant_id": world.a.ids["variant_id"], "quantity": 1}]})
+    assert started.status_code == 201, started.json
+    checkout = f"/api/v1/checkouts/{started.json['id']}"
+    details = {"email": "pembeli@contoh.id", "phone": "0813 4700 1122", "name": "Rina",
+               "shipping_address": ADDRESS, "payment_method": "cod"}
+    assert api.call("PATCH", checkout, token=buyer, json=details).status_code == 200
+    complete = {"json": {}, "headers": {"Idempotency-Key": "kunci-orang-lain-1"}}
+    for token, status in ((None, 401), (world.shopper, 403), (world.a.token, 403), (world.admin, 403)):
+        before = snapshot(api.app)
+        read = api.call("GET", checkout, token=token)
+        (assert_unauthenticated if status == 401 else lambda r: assert_problem(r, status))(read)
+        assert "Rina" not in read.get_data(as_text=True)
+        for method, url, kwargs in (("PATCH", checkout, {"json": {"name": "Pencuri"}}),
+                                    ("POST", f"{checkout}/complete", complete)):
+            answer = api.call(method, url, token=token, **kwargs)
+            (assert_unauthenticated if status == 401 else lambda r: assert_problem(r, status))(answer)
+        assert snapshot(api.app) == before
+    done = api.call("POST", f"{checkout}/complete", token=buyer, json={}, headers={"Idempotency-Key": "kunci-pemilik-1"})
+    assert done.status_code == 201, done.json
+    # ... and a replay of the owner's completion is the owner's too
+    replay = api.call("POST", f"{checkout}/complete", token=world.shopper, json={},
+                      headers={"Idempotency-Key": "kunci-pemilik-1"})
+    assert_problem(replay, 403)
+    assert "token" not in replay.get_data(as_text=True)
+
+
+def test_an_anonymous_checkout_is_reached_by_its_id_alone(api, world):
+    started = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": world.a.ids["variant_id"], "quantity": 1}]})
+    checkout = f"/api/v1/checkouts/{started.json['id']}"
+    assert api.call("PATCH", checkout, token=world.shopper, json={"name": "Rina"}).status_code == 200
+    assert api.call("GET", checkout).json["name"] == "Rina"
 
 
 def test_only_the_buyer_moves_their_order(api, world):

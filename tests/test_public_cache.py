@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from tests.helpers import ApiClient
+from tests.test_checkout import complete, fill
 
 
 def test_public_answers_are_cached_for_a_few_seconds_only(make_app):
@@ -38,7 +39,9 @@ def test_checkout_is_not_fooled_by_a_stale_page(make_app):
     product = api.add_product(token, store["id"], variants=[{"sku": "X", "name": "X", "price": 1000, "stock": 1}])
     variant_id = product["variants"][0]["id"]
     assert api.call("GET", f"/api/v1/products/{product['id']}").json["variants"][0]["available"] == 1
-    assert api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": variant_id, "quantity": 1}]}).status_code == 201
+    first = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": variant_id, "quantity": 1}]})
+    fill(api, first.json["id"])
+    assert complete(api, first.json["id"]).status_code == 201  # the last unit is sold
     assert api.call("GET", f"/api/v1/products/{product['id']}").json["variants"][0]["available"] == 1  # cached
     late = api.call("POST", "/api/v1/checkouts", json={"lines": [{"variant_id": variant_id, "quantity": 1}]})
     assert late.status_code == 409 and late.json["lines"][0]["available"] == 0

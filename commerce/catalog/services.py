@@ -16,6 +16,7 @@ from commerce.inventory.lock_objects import STOCK_LOCK
 from commerce.paging import Page, keyset_page
 from commerce.slugs import unique_slug
 from commerce.stores.models import Store
+from commerce.stores.trading import ensure_may_change_catalog
 from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
@@ -96,6 +97,7 @@ def add_product(
     category: str,
     variants: list[VariantInput],
 ) -> Product:
+    ensure_may_change_catalog(uow, store)
     name = (name or "").strip()
     if not name:
         raise InvalidInput.field("name", "Nama produk wajib diisi.")
@@ -151,6 +153,7 @@ def _variant_of_store(uow: UnitOfWork, store: Store, variant_id: int, *, lock: b
 
 @write_transaction
 def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) -> Product:
+    ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     if "name" in changes:
         name = (changes["name"] or "").strip()
@@ -168,6 +171,7 @@ def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) ->
 @write_transaction
 def archive_product(uow: UnitOfWork, store: Store, product_id: int) -> None:
     """Archived products leave the catalog; their rows stay for orders that reference them."""
+    ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     product.status = "archived"
     uow.commit()
@@ -175,6 +179,7 @@ def archive_product(uow: UnitOfWork, store: Store, product_id: int) -> None:
 
 @write_transaction
 def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: VariantInput) -> Variant:
+    ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     v = _check_variant(variant, "")
     if _sku_taken(uow, store, v.sku):
@@ -187,6 +192,7 @@ def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: Variant
 
 @write_transaction
 def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) -> Variant:
+    ensure_may_change_catalog(uow, store)
     # Not locked first: a new SKU changes a key column, whose UPDATE waits for buyers' key-share
     # locks (their cart lines). Holding the stock lock meanwhile would make a buyer who then
     # locks the stock wait for us while we wait for them: a deadlock (tested in test_checkout).
@@ -211,6 +217,7 @@ def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) ->
 def set_stock(uow: UnitOfWork, store: Store, variant_id: int, quantity: int) -> Variant:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
         raise InvalidInput.field("quantity", "Stok harus bilangan bulat 0 atau lebih.")
+    ensure_may_change_catalog(uow, store)
     variant = _variant_of_store(uow, store, variant_id, lock=True)
     variant.stock = quantity
     uow.commit()
@@ -221,6 +228,7 @@ def set_stock(uow: UnitOfWork, store: Store, variant_id: int, quantity: int) -> 
 def add_image(
     uow: UnitOfWork, store: Store, product_id: int, data: bytes, images: ImageStore, *, alt: str = ""
 ) -> ProductImage:
+    ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     if len(product.images) >= MAX_IMAGES:
         raise InvalidInput.field("file", f"Maksimal {MAX_IMAGES} gambar per produk.")
@@ -246,6 +254,7 @@ def add_image(
 @write_transaction
 def remove_image(uow: UnitOfWork, store: Store, product_id: int, image_id: int) -> None:
     """The row goes; the files stay, since another product may share the same picture."""
+    ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     image = next((i for i in product.images if i.id == image_id), None)
     if image is None:

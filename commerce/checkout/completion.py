@@ -7,6 +7,11 @@ lines, payments and history, the answer and its Idempotency-Key record), then, u
 lock, only the check and the allocations that take the units. Each table gets one
 multi-row statement, and nothing is read back but the new ids. If the units are gone, the
 whole transaction rolls back, orders included.
+
+Nothing is charged that the buyer was not shown: if a price, quantity or delivery fee changed
+since the buyer's last look at the checkout (or the total differs from the ``expected_total``
+the buyer confirmed), completion places nothing and answers with the new totals
+(:class:`PricesChanged`); completing again then places the orders at those totals.
 """
 
 from __future__ import annotations
@@ -20,11 +25,14 @@ from typing import Callable, NamedTuple
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from commerce.accounts.models import User
 from commerce.bulk import insert_rows, insert_rows_returning_ids, update_loaded, update_rows_by_id
+from commerce.calendar import day_code
 from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, IdempotencyRecord
 from commerce.checkout.services import check_buyable, get_checkout
-from commerce.checkout.summary import delivery_fees_for, store_delivery, store_totals
+from commerce.checkout.summary import (CheckoutSummary, delivery_fees_for, quote_digest, store_delivery, store_totals,
+                                       summarise)
 from commerce.db import utcnow
 from commerce.errors import Conflict, FieldError, InvalidInput
 from commerce.inventory.lock_objects import lock_stock
@@ -35,7 +43,19 @@ from commerce.orders.services import hash_order_token
 from commerce.payments.api import PaymentProvider, PaymentStart
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["PlacedOrder", "NewOrder", "NewPayment", "complete_checkout"]
+__all__ = ["PlacedOrder", "NewOrder", "NewPayment", "PricesChanged", "complete_checkout"]
+
+
+class PricesChanged(Conflict):
+    """A price, quantity or fee changed since the buyer last saw the checkout; nothing was
+    placed. ``summary`` is the checkout as it is now, which the buyer must be shown."""
+
+    title = "Harga atau ongkir berubah"
+
+    def __init__(self, summary: CheckoutSummary):
+        super().__init__("Harga atau ongkir berubah sejak Anda terakhir melihat checkout ini. Periksa total baru, "
+                         "lalu selesaikan lagi.")
+        self.summary = summary
 
 
 class PlacedOrder(NamedTuple):
@@ -73,6 +93,8 @@ def complete_checkout(
     body: dict,
     render: Callable[[list[PlacedOrder], bool], tuple[int, dict]],
     providers: dict[str, PaymentProvider],
+    caller: User | None = None,
+    expected_total: int | None = None,
     now: datetime | None = None,
 ) -> tuple[int, dict]:
     """Turn the checkout into one order per store, exactly once.
@@ -81,11 +103,14 @@ def complete_checkout(
     stored for the Idempotency-Key is the one the first caller got. The same key with the same
     body replays it; the same key with another body is refused; another key for a completed
     checkout gets its orders again (without the tracking tokens, which were only ever shown once).
+
+    Raises :class:`PricesChanged` (after recording that the buyer has now been shown the new
+    totals) when the totals are not the ones the buyer saw or, with ``expected_total``, confirmed.
     """
     now = now or utcnow()
     fingerprint = _fingerprint(checkout_id, body)
     uow.begin_write()
-    checkout = get_checkout(uow, checkout_id, lock=True)
+    checkout = get_checkout(uow, checkout_id, caller=caller, lock=True)
     record = uow.session.get(IdempotencyRecord, idempotency_key)
     if record is not None:
         if record.fingerprint != fingerprint:
@@ -97,7 +122,7 @@ def complete_checkout(
         status, answer = render([PlacedOrder(o, None) for o in orders], False)
         _remember(uow, idempotency_key, fingerprint, checkout, status, answer, now)
     else:
-        placing = _write_orders(uow, checkout, providers=providers, now=now)
+        placing = _write_orders(uow, checkout, providers=providers, expected_total=expected_total, now=now)
         status, answer = render(placing.placed, True)
         _remember(uow, idempotency_key, fingerprint, checkout, status, answer, now)
         _take_stock(uow, checkout, placing, now=now)
@@ -150,7 +175,23 @@ class _Placing(NamedTuple):
     allocations: list[dict]  # rows for Allocation, one per order line
 
 
-def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: datetime) -> _Placing:
+def _confirm_prices(uow: UnitOfWork, checkout: Checkout, parts, *, expected_total: int | None, now: datetime) -> None:
+    digest = quote_digest(parts)
+    if expected_total is not None:
+        shown = expected_total == sum(part.total for part in parts)
+    else:
+        shown = checkout.quoted_digest == digest
+    if shown:
+        return
+    # The answer shows the new totals: from now on they are what completing charges.
+    update_loaded(uow.session, checkout, {"quoted_digest": digest, "updated_at": now})
+    summary = summarise(uow, checkout, now=now, parts=parts)
+    uow.commit()
+    raise PricesChanged(summary)
+
+
+def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, expected_total: int | None,
+                  now: datetime) -> _Placing:
     """Orders, their lines, payments, history; the checkout marked complete. Nothing here
     locks stock, so none of it makes another buyer wait."""
     _ready(checkout, providers)
@@ -163,6 +204,7 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
     check_buyable(variants, lines)
     provider = providers[checkout.payment_method]
     parts = store_totals(uow, checkout, fees=delivery_fees_for(uow, checkout))
+    _confirm_prices(uow, checkout, parts, expected_total=expected_total, now=now)
     tokens = [secrets.token_urlsafe(24) for _ in parts]
     session = uow.session
     # Plain multi-row INSERTs rather than ORM objects (commerce.bulk): the rows are all known,
@@ -179,7 +221,7 @@ def _write_orders(uow: UnitOfWork, checkout: Checkout, *, providers, now: dateti
         for part, token in zip(parts, tokens)
     ])
 
-    numbers = [f"BHB-{now:%y%m%d}-{order_id:06d}" for order_id in order_ids]
+    numbers = [f"BHB-{day_code(now)}-{order_id:06d}" for order_id in order_ids]
     starts, payments = _start_payments(session, provider, parts, numbers, order_ids, now=now)
     placed, numbering, order_lines, history = [], [], [], []
     for part, token, order_id, number, start, payment in zip(parts, tokens, order_ids, numbers, starts, payments):

@@ -13,7 +13,11 @@ __all__ = ["Checkout", "CheckoutLine", "IdempotencyRecord"]
 
 class Checkout(Base):
     """An open cart. Its id is an unguessable token: knowing it is what lets a guest fill and
-    complete it, so it is never listed anywhere."""
+    complete it, so it is never listed anywhere (nor logged). A cart started while logged in
+    belongs to that account alone.
+
+    ``quoted_digest`` fingerprints the prices, quantities and fees of the last answer its buyer
+    was given (:func:`commerce.checkout.summary.quote_digest`): the price lock."""
 
     __tablename__ = "checkouts"
 
@@ -27,6 +31,7 @@ class Checkout(Base):
     kelurahan_code: Mapped[str | None] = mapped_column(String(13), default=None)
     payment_method: Mapped[str | None] = mapped_column(String(20), default=None)
     delivery_json: Mapped[str] = mapped_column(Text, default="{}")  # {"<store_id>": "delivery"|"pickup"}
+    quoted_digest: Mapped[str | None] = mapped_column(String(64), default=None)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -9,7 +9,14 @@ Concurrency rules, in one place:
 - availability is always recomputed under that lock, so two buyers can never both have the
   last unit, and a POS sale racing an online checkout is serialised the same way;
 - completion locks the checkout row first, so duplicate completions queue behind each other
-  and the later ones find the first one's idempotency record or finished orders.
+  and the later ones find the first one's idempotency record or finished orders;
+- what a cart may hold, and for how long, is :mod:`commerce.inventory.reservations`.
+
+A checkout started by a logged-in buyer belongs to that account: only the same account may
+read, change or complete it. An anonymous one is reached by its unguessable id alone.
+
+Every answer records a digest of the prices, quantities and fees it showed (the price lock,
+:func:`~commerce.checkout.summary.quote_digest`); completion refuses to charge anything else.
 
 Each use case returns a :class:`~commerce.checkout.summary.CheckoutSummary` computed from what
 its transaction read, so the answer needs no second transaction. Where stock is reserved, the
@@ -21,29 +28,31 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from commerce import places
 from commerce.accounts.models import User
-from commerce.bulk import insert_rows, insert_rows_returning_ids, update_loaded
+from commerce.bulk import insert_rows, insert_rows_returning_ids, set_loaded, update_loaded
 from commerce.catalog.models import Variant
 from commerce.checkout.models import Checkout, CheckoutLine
-from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, summarise
+from commerce.checkout.summary import CheckoutSummary, delivery_fees_for, quote_digest, store_totals, summarise
 from commerce.db import utcnow
-from commerce.errors import FieldError, InvalidInput, NotFound
+from commerce.errors import FieldError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from commerce.inventory.lock_objects import CART_PRODUCT, load_variants, lock_stock
-from commerce.inventory.management import LineRequest, ensure_available, merge_lines
+from commerce.inventory.management import LineRequest, merge_lines
 from commerce.inventory.models import Reservation
+from commerce.inventory.reservations import ANONYMOUS, Holder, HoldPolicy, Holds, hold_units
 from commerce.payments.api import METHODS
 from commerce.phones import normalise_phone
 from commerce.unit_of_work import UnitOfWork
 
 __all__ = [
     "LineRequest",
-    "DEFAULT_RESERVATION",
+    "HoldPolicy",
+    "Holder",
     "start_checkout",
     "update_checkout",
     "get_checkout",
@@ -51,7 +60,6 @@ __all__ = [
     "check_buyable",
 ]
 
-DEFAULT_RESERVATION = timedelta(minutes=15)
 DELIVERY_METHODS = ("delivery", "pickup")
 
 # A checkout is always read with what its answer shows, in one statement: its lines, their
@@ -67,15 +75,23 @@ def _new_checkout_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def get_checkout(uow: UnitOfWork, checkout_id: str, *, lock: bool = False) -> Checkout:
+def get_checkout(uow: UnitOfWork, checkout_id: str, *, caller: User | None, lock: bool = False) -> Checkout:
+    """The checkout, if ``caller`` may use it: anyone for an anonymous one, only its account
+    for one started while logged in."""
     checkout = uow.session.scalars(_LOCKED_CHECKOUT if lock else _CHECKOUT, {"checkout_id": checkout_id}).unique().first()
     if checkout is None:
         raise NotFound("Checkout tidak ditemukan.")
+    if checkout.user_id is not None:
+        if caller is None:
+            raise NotAuthenticated("Checkout ini dibuat dengan akun; masuk dengan akun itu untuk melanjutkannya.")
+        if caller.id != checkout.user_id:
+            raise NotAllowed("Checkout ini milik akun lain.")
     return checkout
 
 
-def read_checkout(uow: UnitOfWork, checkout_id: str, *, now: datetime | None = None) -> CheckoutSummary:
-    return summarise(uow, get_checkout(uow, checkout_id), now=now or utcnow())
+def read_checkout(uow: UnitOfWork, checkout_id: str, *, caller: User | None = None,
+                  now: datetime | None = None) -> CheckoutSummary:
+    return summarise(uow, get_checkout(uow, checkout_id, caller=caller), now=now or utcnow())
 
 
 def check_buyable(variants: dict[int, Variant], lines: list[LineRequest]) -> None:
@@ -126,43 +142,43 @@ def _replace_lines(
 
 def _hold(
     uow: UnitOfWork, checkout: Checkout, variants: dict[int, Variant], lines: list[LineRequest], *,
-    until: datetime, now: datetime,
-) -> dict[int, int]:
-    """Lock the stock, check it, and reserve the units until ``until``; the caller commits next.
-
-    Returns the units held by others per variant, as read under the lock.
-    """
+    holder: Holder, policy: HoldPolicy, now: datetime,
+) -> Holds:
+    """Lock the stock, check it, and hold what the policy allows; the caller commits next."""
     lock_stock(uow.session, variants)
-    held = ensure_available(uow.session, variants, lines, now=now, except_checkout=checkout.id)
-    insert_rows(uow.session, Reservation, [
-        dict(checkout_id=checkout.id, variant_id=line.variant_id, quantity=line.quantity, reserved_until=until)
-        for line in lines
-    ])
-    return held
+    return hold_units(uow.session, checkout_id=checkout.id, started=checkout.created_at, variants=variants,
+                      lines=lines, holder=holder, policy=policy, now=now)
 
 
 def start_checkout(
-    uow: UnitOfWork, *, lines: list[LineRequest], user: User | None = None,
-    ttl: timedelta = DEFAULT_RESERVATION, now: datetime | None = None,
+    uow: UnitOfWork, *, lines: list[LineRequest], user: User | None = None, holder: Holder = ANONYMOUS,
+    policy: HoldPolicy = HoldPolicy(), now: datetime | None = None,
 ) -> CheckoutSummary:
     now = now or utcnow()
     uow.begin_write()
     variants, merged = _buyable_lines(uow, lines)
     # The rows are written in Core (commerce.bulk), with nothing read back but the lines' ids;
     # the objects carry the answer and never join the session, so there is no ORM flush.
-    row = dict(id=_new_checkout_id(), user_id=user.id if user else None, delivery_json="{}",
-               created_at=now, updated_at=now)
-    insert_rows(uow.session, Checkout, [row])
-    checkout = Checkout(**row)
-    line_rows = [dict(checkout_id=checkout.id, variant_id=line.variant_id, store_id=variants[line.variant_id].store_id,
-                      quantity=line.quantity) for line in merged]
-    line_ids = insert_rows_returning_ids(uow.session, CheckoutLine, line_rows)
-    checkout.lines = [CheckoutLine(id=line_id, variant=variants[line_row["variant_id"]], **line_row)
-                      for line_id, line_row in zip(line_ids, line_rows)]
-    held = _hold(uow, checkout, variants, merged, until=now + ttl, now=now)
+    checkout = Checkout(id=_new_checkout_id(), user_id=user.id if user else None, delivery_json="{}",
+                        created_at=now, updated_at=now)
+    checkout.lines = [CheckoutLine(checkout_id=checkout.id, variant_id=line.variant_id, variant=variants[line.variant_id],
+                                   store_id=variants[line.variant_id].store_id, quantity=line.quantity)
+                      for line in merged]
+    # A new cart has no destination yet, so no delivery fee to read.
+    parts = store_totals(uow, checkout, fees={})
+    checkout.quoted_digest = quote_digest(parts)
+    insert_rows(uow.session, Checkout, [dict(
+        id=checkout.id, user_id=checkout.user_id, delivery_json="{}", quoted_digest=checkout.quoted_digest,
+        created_at=now, updated_at=now)])
+    line_ids = insert_rows_returning_ids(uow.session, CheckoutLine, [
+        dict(checkout_id=checkout.id, variant_id=line.variant_id, store_id=line.store_id, quantity=line.quantity)
+        for line in checkout.lines
+    ])
+    for line, line_id in zip(checkout.lines, line_ids):
+        line.id = line_id
+    holds = _hold(uow, checkout, variants, merged, holder=holder, policy=policy, now=now)
     uow.commit()
-    # From what is already loaded (a new cart has no destination, so no delivery fee to read).
-    return summarise(uow, checkout, now=now, held_by_others=held, reserved_until=now + ttl, fees={})
+    return summarise(uow, checkout, now=now, holds=holds, parts=parts)
 
 
 def _require_open(checkout: Checkout) -> None:
@@ -171,13 +187,14 @@ def _require_open(checkout: Checkout) -> None:
 
 
 def update_checkout(
-    uow: UnitOfWork, checkout_id: str, *, changes: dict, ttl: timedelta = DEFAULT_RESERVATION,
-    now: datetime | None = None,
+    uow: UnitOfWork, checkout_id: str, *, changes: dict, caller: User | None = None, holder: Holder = ANONYMOUS,
+    policy: HoldPolicy = HoldPolicy(), now: datetime | None = None,
 ) -> CheckoutSummary:
-    """Fill in contact, address, payment method and delivery choices; new ``lines`` re-reserve."""
+    """Fill in contact, address, payment method and delivery choices; new ``lines`` re-reserve
+    (within the policy: never beyond the cart's maximum age)."""
     now = now or utcnow()
     uow.begin_write()
-    checkout = get_checkout(uow, checkout_id, lock=True)
+    checkout = get_checkout(uow, checkout_id, caller=caller, lock=True)
     _require_open(checkout)
     values: dict = {}  # the checkout's new column values, written in one Core UPDATE below
     if "email" in changes:
@@ -213,15 +230,19 @@ def update_checkout(
             choices[str(int(key))] = method
         values["delivery_json"] = json.dumps(choices, sort_keys=True)
     values["updated_at"] = now
-    # In Core rather than through an ORM flush (a third of the cost of this call).
+    # The new values on the object first, so that the totals below are the ones the answer
+    # shows; then written in Core with the quote, rather than through an ORM flush (a third of
+    # the cost of this call).
+    set_loaded(checkout, values)
+    parts = store_totals(uow, checkout, fees=delivery_fees_for(uow, checkout))
+    values["quoted_digest"] = quote_digest(parts)
     update_loaded(uow.session, checkout, values)
     if "lines" not in changes:
-        summary = summarise(uow, checkout, now=now)
+        summary = summarise(uow, checkout, now=now, parts=parts)
         uow.commit()
         return summary
     # New lines: everything but holding the units is done, and the delivery fees are read,
     # before the stock is locked; the lock is held only for the check and the reservations.
-    fees = delivery_fees_for(uow, checkout)
-    held = _hold(uow, checkout, variants, lines, until=now + ttl, now=now)
+    holds = _hold(uow, checkout, variants, lines, holder=holder, policy=policy, now=now)
     uow.commit()
-    return summarise(uow, checkout, now=now, held_by_others=held, reserved_until=now + ttl, fees=fees)
+    return summarise(uow, checkout, now=now, holds=holds, parts=parts)

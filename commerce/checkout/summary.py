@@ -9,21 +9,21 @@ reservation step already read under its lock.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
-
 from commerce.checkout.models import Checkout, CheckoutLine
 from commerce.inventory.availability import held_quantities
-from commerce.inventory.models import Reservation
+from commerce.inventory.reservations import Holds, own_holds
 from commerce.stores.delivery import delivery_fees
 from commerce.stores.models import Store
 from commerce.unit_of_work import UnitOfWork
 
-__all__ = ["StoreTotals", "CheckoutSummary", "store_delivery", "store_totals", "delivery_fees_for", "summarise"]
+__all__ = ["StoreTotals", "CheckoutSummary", "store_delivery", "store_totals", "delivery_fees_for", "summarise",
+           "quote_digest"]
 
 
 class StoreTotals(NamedTuple):
@@ -46,7 +46,8 @@ class CheckoutSummary(NamedTuple):
     checkout: Checkout
     stores: list[StoreTotals]
     available: dict[int, int]  # variant id -> units anyone could still add
-    reserved_until: datetime | None
+    reserved_until: datetime | None  # when this cart's holds end; None when it holds nothing
+    reserved: dict[int, int]  # variant id -> units held for this cart (may be fewer than asked)
 
     @property
     def items_total(self) -> int:
@@ -59,9 +60,6 @@ class CheckoutSummary(NamedTuple):
     @property
     def total(self) -> int:
         return self.items_total + self.delivery_total
-
-
-_RESERVED_UNTIL = select(Reservation.reserved_until).where(Reservation.checkout_id == bindparam("checkout_id")).limit(1)
 
 
 def store_delivery(checkout: Checkout) -> dict[int, str]:
@@ -98,28 +96,41 @@ def store_totals(uow: UnitOfWork, checkout: Checkout, *, fees: dict[int, int] | 
     ]
 
 
+def quote_digest(parts: list[StoreTotals]) -> str:
+    """A fingerprint of every price, quantity and fee a buyer was shown: the price lock.
+
+    Completion compares it with the one recorded when the buyer last saw the checkout; if any
+    of them changed since, the buyer is shown the new totals before anything is placed.
+    """
+    shown = [
+        [part.store.id, part.delivery, part.delivery_fee,
+         [[line.variant_id, line.quantity, line.variant.price] for line in part.lines]]
+        for part in parts
+    ]
+    return hashlib.sha256(json.dumps(shown, separators=(",", ":")).encode()).hexdigest()
+
+
 def summarise(
-    uow: UnitOfWork, checkout: Checkout, *, now: datetime,
-    held_by_others: dict[int, int] | None = None, reserved_until: datetime | None = None,
-    fees: dict[int, int] | None = None,
+    uow: UnitOfWork, checkout: Checkout, *, now: datetime, holds: Holds | None = None,
+    fees: dict[int, int] | None = None, parts: list[StoreTotals] | None = None,
 ) -> CheckoutSummary:
     """The checkout's summary; pass what the caller already knows to save the queries.
 
-    ``held_by_others`` are the live holds of other checkouts and orders per variant (what
-    :func:`commerce.inventory.management.ensure_available` returns), and ``reserved_until``
-    the expiry the caller just gave this checkout's reservations, ``fees`` what
-    :func:`delivery_fees_for` returned. With all three the summary reads nothing, so it can be
-    made after the commit.
+    ``holds`` is what :func:`commerce.inventory.reservations.hold_units` just did for this
+    checkout, ``fees`` what :func:`delivery_fees_for` returned, ``parts`` what
+    :func:`store_totals` did. With ``holds`` and either of the others the summary reads
+    nothing, so it can be made after the commit.
     """
-    own = {line.variant_id: line.quantity for line in checkout.lines}
-    if held_by_others is None:
-        held_by_others = held_quantities(uow.session, own, now=now, except_checkout=checkout.id)
-    if reserved_until is None and own and checkout.completed_at is None:
-        reserved_until = uow.session.scalar(_RESERVED_UNTIL, {"checkout_id": checkout.id})
-    # While the checkout is open its own live reservation is part of what is held.
-    live = checkout.completed_at is None and reserved_until is not None and reserved_until > now
+    if holds is None:
+        variant_ids = [line.variant_id for line in checkout.lines]
+        held_by_others = held_quantities(uow.session, variant_ids, now=now, except_checkout=checkout.id)
+        reserved, until = ({}, None) if checkout.completed_at else own_holds(uow.session, checkout.id, now=now)
+        holds = Holds(held_by_others, reserved, until)
     available = {
-        line.variant_id: max(line.variant.stock - held_by_others.get(line.variant_id, 0) - (own[line.variant_id] if live else 0), 0)
+        line.variant_id: max(line.variant.stock - holds.held_by_others.get(line.variant_id, 0)
+                             - holds.reserved.get(line.variant_id, 0), 0)
         for line in checkout.lines
     }
-    return CheckoutSummary(checkout, store_totals(uow, checkout, fees=fees), available, reserved_until)
+    if parts is None:
+        parts = store_totals(uow, checkout, fees=fees)
+    return CheckoutSummary(checkout, parts, available, holds.until, holds.reserved)

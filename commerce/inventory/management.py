@@ -11,7 +11,7 @@ from commerce.catalog.models import Variant
 from commerce.errors import InvalidInput, OutOfStock, Shortage
 from commerce.inventory.availability import held_quantities
 
-__all__ = ["LineRequest", "merge_lines", "ensure_available", "MAX_LINES", "MAX_QUANTITY"]
+__all__ = ["LineRequest", "merge_lines", "ensure_available", "check_shortages", "MAX_LINES", "MAX_QUANTITY"]
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
@@ -38,14 +38,21 @@ def merge_lines(lines: list[LineRequest]) -> list[LineRequest]:
 
 def ensure_available(
     session: Session, variants: dict[int, Variant], lines: list[LineRequest], *, now: datetime,
-    except_checkout: str | None = None,
+    except_checkout: str | None = None, carts: bool = True,
 ) -> dict[int, int]:
     """Raise :class:`OutOfStock` naming every line that asks for more than is available.
 
     The variants must have been locked by the caller (:func:`lock_variants`) in this transaction.
+    ``carts=False`` (the point of sale) ignores open checkouts' reservations.
     Returns the units held by others per variant, which the caller may reuse for its answer.
     """
-    held = held_quantities(session, [line.variant_id for line in lines], now=now, except_checkout=except_checkout)
+    held = held_quantities(session, [line.variant_id for line in lines], now=now, except_checkout=except_checkout,
+                           carts=carts)
+    return check_shortages(variants, lines, held)
+
+
+def check_shortages(variants: dict[int, Variant], lines: list[LineRequest], held: dict[int, int]) -> dict[int, int]:
+    """Raise :class:`OutOfStock` for the lines asking more than stock minus ``held``."""
     shortages = []
     for i, line in enumerate(lines):
         available = max(variants[line.variant_id].stock - held[line.variant_id], 0)

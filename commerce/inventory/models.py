@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commerce.db import Base, UTCDateTime, utcnow
@@ -15,12 +15,18 @@ class Reservation(Base):
 
     Expired reservations are never swept: every availability query filters them out by time,
     so an abandoned checkout frees its units at the exact moment its reservation ends.
+
+    ``client_key`` and ``user_id`` say whose hold it is (a keyed hash of the client's address,
+    and the account when logged in), so that what one client holds can be capped
+    (:mod:`commerce.inventory.reservations`).
     """
 
     __tablename__ = "reservations"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_reservations_variant_until", "variant_id", "reserved_until"),
+        Index("ix_reservations_client_until", "client_key", "reserved_until"),
+        Index("ix_reservations_user_until", "user_id", "reserved_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +34,8 @@ class Reservation(Base):
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
     quantity: Mapped[int]
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_key: Mapped[str | None] = mapped_column(String(32), default=None)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class Allocation(Base):

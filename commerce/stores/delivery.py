@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, select
 from commerce import places
 from commerce.errors import FieldError, InvalidInput
 from commerce.stores.models import DeliveryFee, Store
+from commerce.stores.trading import ensure_may_change_catalog
 from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
@@ -49,6 +50,7 @@ def delivery_fees(uow: UnitOfWork, stores: list[Store], kecamatan_code: str) -> 
 @write_transaction
 def set_fees(uow: UnitOfWork, store: Store, fees: dict[str, int]) -> dict[str, int]:
     """Replace the store's fees; keys are kecamatan names or codes, values whole rupiah >= 0."""
+    ensure_may_change_catalog(uow, store)
     resolved: dict[str, int] = {}
     errors = []
     for key, fee in fees.items():

@@ -14,6 +14,7 @@ from commerce.paging import Page, keyset_page
 from commerce.phones import normalise_phone
 from commerce.slugs import unique_slug
 from commerce.stores.models import STORE_STATUSES, Store
+from commerce.stores.trading import ensure_may_change_catalog
 from commerce.unit_of_work import UnitOfWork, write_transaction
 
 __all__ = [
@@ -70,6 +71,7 @@ def open_store(
 
 @write_transaction
 def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
+    ensure_may_change_catalog(uow, store)
     if "name" in changes:
         store.name = _clean_text(changes["name"], "name")
     if "description" in changes:

@@ -22,10 +22,10 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Callable, Iterator, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from commerce.calendar import CITY_ZONE
 from commerce.unit_of_work import UnitOfWork
 from sites.transparency.errors import DEFAULT_ERROR_CAP, ErrorLog, ImportRejected, RowError
 from sites.transparency.models import DataImport
@@ -36,7 +36,6 @@ from sites.transparency.validate import Validator
 __all__ = ["import_file", "list_imports", "ImportSummary", "ImportEntry", "ImportRejected", "DEFAULT_MAX_BYTES", "CITY_ZONE"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-CITY_ZONE = ZoneInfo("Asia/Makassar")
 _BATCH = 1000
 PROGRESS_EVERY = 10_000
 

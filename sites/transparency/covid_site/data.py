@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import Engine
 
+from commerce.calendar import CITY_ZONE
 from commerce.db import make_engine
 from commerce.places import Kecamatan, Kelurahan, all_kecamatan
 from sites.transparency.identifiers import mask_identifier
@@ -33,7 +33,6 @@ __all__ = ["SiteData", "PublishedRecipient", "CovidDay", "SiteDataError", "load_
            "load_site_figures", "load_recipients", "Recipients", "as_of_date", "RecipientPublisher", "BansosGroups",
            "CITY_ZONE", "STATUS_LABELS"]
 
-CITY_ZONE = ZoneInfo("Asia/Makassar")
 STATUS_LABELS = {"diterima": "Diterima", "belum": "Belum diterima"}
 _STREAM = 5000
 
