@@ -77,7 +77,7 @@ class ProductList(Page):
 
 
 class BrowseQuery(PageQuery):
-    q: text(100) | None = Field(None, description="Cari di nama dan deskripsi (tanpa beda huruf besar/kecil)")
+    q: text(100) | None = Field(None, description="Cari di nama dan deskripsi: diurutkan menurut kecocokan (nama lebih dulu), setiap kata boleh awalan (kerip -> keripik)")
     category: text(40) | None = Field(None, description="Slug kategori")
     store: text(140) | None = Field(None, description="Id atau slug toko")
     kecamatan: text(60) | None = Field(None, description="Nama atau kode kecamatan toko")

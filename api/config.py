@@ -44,6 +44,8 @@ class Settings:
     cart_hold_units: int = field(default_factory=lambda: int(_env("SMARTCITY_CART_HOLD_UNITS", "100")))
     # Per client address: starting checkouts, and changing or completing them.
     checkout_start_limit: str = field(default_factory=lambda: _env("SMARTCITY_CHECKOUT_START_LIMIT", "10 per minute;60 per hour"))
+    # Finding an order by its number and phone, per client address.
+    order_lookup_limit: str = field(default_factory=lambda: _env("SMARTCITY_ORDER_LOOKUP_LIMIT", "5 per minute;30 per hour"))
     checkout_change_limit: str = field(default_factory=lambda: _env("SMARTCITY_CHECKOUT_CHANGE_LIMIT", "60 per minute"))
     # Keys the pseudonyms of client addresses (cart holds are counted per address without
     # storing the address). Unset: a random key made once in the var folder, which is right for

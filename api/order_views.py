@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from api.serializers import rupiah, store_brief, when
+from api.serializers import published_contact, rupiah, store_brief, when
 from commerce import places
 from commerce.checkout.completion import PlacedOrder
 from commerce.checkout.summary import CheckoutSummary
@@ -62,13 +62,21 @@ def _payment_json(order: Order) -> dict | None:
             "due_at": when(order.payment_due_at), "paid_at": when(payment.paid_at)}
 
 
-def order_json(order: Order) -> dict:
-    """An order as its buyer and its seller see it (orders are never shown to anyone else)."""
+def _store_contact(store) -> dict:
+    """What a buyer needs to reach the store: what the seller chose to publish."""
+    return store_brief(store) | {"opening_hours": store.opening_hours} | published_contact(store)
+
+
+def order_json(order: Order, *, contact: bool = True) -> dict:
+    """An order as its buyer and its seller see it (orders are never shown to anyone else).
+
+    ``contact=False`` (an order found by number and phone) leaves out the buyer's email and
+    street address: whoever knows both may see the order, not where the buyer lives."""
     data = {
         "id": order.id,
         "number": order.number,
         "store_id": order.store_id,
-        "store": store_brief(order.store),
+        "store": _store_contact(order.store),
         "status": order.status,
         "payment_method": order.payment_method,
         "payment_status": order.payment_status,
@@ -80,8 +88,9 @@ def order_json(order: Order) -> dict:
         "lines": [{"variant_id": l.variant_id, "product_name": l.product_name, "variant_name": l.variant_name,
                    "sku": l.sku, "unit_price": l.unit_price, "quantity": l.quantity, "total": l.total}
                   for l in order.lines],
-        "buyer": {"name": order.buyer_name, "email": order.buyer_email, "phone": order.buyer_phone},
-        "shipping_address": _address(order.street, order.kecamatan_code, order.kelurahan_code),
+        "buyer": {"name": order.buyer_name, "email": order.buyer_email if contact else None,
+                  "phone": order.buyer_phone if contact else None},
+        "shipping_address": _address(order.street, order.kecamatan_code, order.kelurahan_code) if contact else None,
         "payment": _payment_json(order),
         "history": [{"from": h.from_status, "to": h.to_status, "actor": h.actor, "note": h.note, "at": when(h.at)}
                     for h in order.history],

@@ -1,4 +1,10 @@
-"""A buyer's orders: track one with its secret token or your account; cancel or confirm receipt."""
+"""A buyer's orders: track one with its secret token or your account; cancel or confirm receipt;
+find a lost one by its number and phone.
+
+The token may come in the ``X-Order-Token`` header, which no server or proxy logs, and which is
+what the storefront sends (its tracking links carry the token in the URL fragment, which
+browsers never send). ``?token=`` stays for older clients.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from api import context
+from api.extensions import limiter
 from api.order_views import order_json
 from api.schemas import Body, Id, Page, PageQuery, ParamsModel, text
 from commerce.orders import services as orders
@@ -20,7 +27,17 @@ class OrderPath(BaseModel):
 
 
 class TokenQuery(ParamsModel):
-    token: text(100) | None = Field(None, description="Token rahasia pesanan (dari respons checkout)")
+    token: text(100) | None = Field(None, description="Token rahasia pesanan (dari respons checkout); "
+                                                      "lebih baik lewat header X-Order-Token")
+
+
+class TokenHeader(ParamsModel):
+    order_token: text(100) | None = Field(None, alias="X-Order-Token", description="Token rahasia pesanan")
+
+
+class LookupIn(Body):
+    number: text(32, min_length=5) = Field(description="Nomor pesanan, mis. BHB-261205-000123")
+    phone: text(30, min_length=6) = Field(description="Nomor telepon yang diisi saat checkout")
 
 
 class BuyerStatusIn(Body):
@@ -47,8 +64,8 @@ class OrderLineOut(BaseModel):
 
 class BuyerOut(BaseModel):
     name: str
-    email: str
-    phone: str
+    email: str | None
+    phone: str | None
 
 
 class OrderOut(BaseModel):
@@ -76,17 +93,31 @@ class OrderList(Page):
     items: list[OrderOut]
 
 
+def _lookup_limit() -> str:
+    return context.settings().order_lookup_limit
+
+
 @bp.get("/orders/<order_id>", responses={200: OrderOut}, summary="Lacak pesanan (token pesanan atau akun pembeli)")
-def track_order(path: OrderPath, query: TokenQuery):
-    order = orders.buyer_order(context.uow(), path.order_id, token=query.token, user=context.optional_user())
+def track_order(path: OrderPath, query: TokenQuery, header: TokenHeader):
+    order = orders.buyer_order(context.uow(), path.order_id, token=header.order_token or query.token,
+                               user=context.optional_user())
     return order_json(order)
 
 
 @bp.post("/orders/<order_id>/status", responses={200: OrderOut}, summary="Pembeli: batalkan atau konfirmasi diterima")
-def buyer_status(path: OrderPath, query: TokenQuery, body: BuyerStatusIn):
-    order = orders.buyer_change_status(context.uow(), path.order_id, body.status, token=query.token,
+def buyer_status(path: OrderPath, query: TokenQuery, header: TokenHeader, body: BuyerStatusIn):
+    order = orders.buyer_change_status(context.uow(), path.order_id, body.status, token=header.order_token or query.token,
                                        user=context.optional_user())
     return order_json(order)
+
+
+@bp.post("/orders/lookup", responses={200: OrderOut},
+         summary="Cari pesanan dengan nomor pesanan dan nomor telepon (tanpa email dan alamat jalan)",
+         description="Untuk pembeli yang kehilangan tautan pelacakan. Percobaan dibatasi per alamat klien.")
+@limiter.limit(_lookup_limit, scope="order-lookup")
+def lookup_order(body: LookupIn):
+    order = orders.order_by_number_and_phone(context.uow(), body.number, body.phone)
+    return order_json(order, contact=False)
 
 
 @bp.get("/me/orders", responses={200: OrderList}, security=[{"bearer": []}], summary="Pesanan saya")

@@ -10,9 +10,10 @@ from commerce.accounts.models import User
 from commerce.calendar import CITY_ZONE
 from commerce.catalog.categories import category_by_slug
 from commerce.catalog.models import Product, ProductImage, Variant
+from commerce.phones import whatsapp_number
 from commerce.stores.models import Store
 
-__all__ = ["when", "rupiah", "user_json", "store_json", "store_brief", "variant_json",
+__all__ = ["when", "rupiah", "user_json", "store_json", "store_brief", "published_contact", "variant_json",
            "product_summary", "product_detail", "image_json"]
 
 def when(value: datetime | None) -> str | None:
@@ -40,6 +41,18 @@ def store_brief(store: Store) -> dict:
             "kecamatan": kecamatan, "kelurahan": kelurahan}
 
 
+def published_contact(store: Store, *, private: bool = False) -> dict:
+    """The address, phone and WhatsApp link the seller chose to publish (all of them for the
+    owner and city staff)."""
+    data = {}
+    if store.publish_address or private:
+        data["address"] = store.address
+    if store.publish_phone or private:
+        data["phone"] = store.phone
+        data["whatsapp_url"] = f"https://wa.me/{whatsapp_number(store.phone)}"
+    return data
+
+
 def store_json(store: Store, *, private: bool = False) -> dict:
     """Public fields for everyone; ``private`` adds what only the owner and admins see."""
     data = store_brief(store) | {
@@ -48,9 +61,14 @@ def store_json(store: Store, *, private: bool = False) -> dict:
         "kecamatan_code": store.kecamatan_code,
         "kelurahan_code": store.kelurahan_code,
         "created_at": when(store.created_at),
+        "opening_hours": store.opening_hours,
+        "offers_delivery": store.offers_delivery,
+        "offers_pickup": store.offers_pickup,
     }
+    data |= published_contact(store, private=private)
     if private:
-        data |= {"address": store.address, "phone": store.phone, "owner_id": store.owner_id}
+        data |= {"owner_id": store.owner_id, "publish_phone": store.publish_phone,
+                 "publish_address": store.publish_address}
     return data
 
 

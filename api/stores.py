@@ -30,6 +30,11 @@ class StorePatch(Body):
     address: text(300, min_length=1) | None = None
     phone: text(30, min_length=1) | None = None
     description: text(2000) | None = None
+    opening_hours: text(200) | None = Field(None, description="Mis. 'Senin–Sabtu 08.00–17.00 WITA'")
+    offers_delivery: bool | None = Field(None, description="Toko mengantar pesanan")
+    offers_pickup: bool | None = Field(None, description="Pembeli boleh mengambil di toko")
+    publish_phone: bool | None = Field(None, description="Tampilkan nomor (tautan WhatsApp) di etalase")
+    publish_address: bool | None = Field(None, description="Tampilkan alamat lengkap di etalase")
 
 
 class StoreCreated(BaseModel):
@@ -49,8 +54,14 @@ class StoreOut(BaseModel):
     kecamatan_code: str
     kelurahan_code: str
     created_at: str
-    address: str | None = None
-    phone: str | None = None
+    opening_hours: str
+    offers_delivery: bool
+    offers_pickup: bool
+    address: str | None = Field(None, description="Publik hanya jika penjual memilih menampilkannya")
+    phone: str | None = Field(None, description="Publik hanya jika penjual memilih menampilkannya")
+    whatsapp_url: str | None = Field(None, description="https://wa.me/62..., jika nomor ditampilkan")
+    publish_phone: bool | None = Field(None, description="Hanya untuk pemilik toko dan petugas kota")
+    publish_address: bool | None = Field(None, description="Hanya untuk pemilik toko dan petugas kota")
     owner_id: int | None = None
 
 

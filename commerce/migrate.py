@@ -8,7 +8,20 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-__all__ = ["alembic_config", "upgrade", "run_migrations"]
+__all__ = ["alembic_config", "upgrade", "run_migrations", "include_in_autogenerate"]
+
+# Search structures that exist on one database only (migration 0005): SQLite's FTS5 table (and
+# its shadow tables), PostgreSQL's tsvector column and its index.
+SEARCH_ONLY = ("products_fts", "search_vector", "ix_products_search_vector")
+
+
+def include_in_autogenerate(name: str | None, type_: str, metadata) -> bool:
+    """What autogenerate compares: the commerce tables (other packages, like
+    sites.transparency, keep their own tables and history in the same database), without the
+    search structures the models do not describe."""
+    if name and name.startswith(SEARCH_ONLY):
+        return False
+    return type_ != "table" or name in metadata.tables
 
 
 def alembic_config(database_url: str) -> Config:

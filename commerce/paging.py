@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from commerce.errors import InvalidInput
 from commerce.keys import MAX_ID
 
-__all__ = ["encode_cursor", "decode_cursor", "Page", "keyset_page"]
+__all__ = ["encode_cursor", "decode_cursor", "decode_position", "Page", "keyset_page"]
 
 
 def encode_cursor(position: dict) -> str:
@@ -22,16 +22,20 @@ def encode_cursor(position: dict) -> str:
 
 
 def decode_cursor(cursor: str | None, *, keys: tuple[str, ...] = ("id",)) -> dict | None:
+    # Positions are row ids; anything outside the id range is no cursor we made, and
+    # PostgreSQL would refuse to compare it with an integer column.
+    return decode_position(cursor, lambda position: set(position) == set(keys) and all(
+        type(position[k]) is int and 0 < position[k] <= MAX_ID for k in keys))
+
+
+def decode_position(cursor: str | None, valid: Callable[[dict], bool]) -> dict | None:
+    """The position a cursor encodes, if ``valid`` accepts it; a 422 naming ``cursor`` if not."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(position, dict) or set(position) != set(keys):
-            raise ValueError
-        # Positions are row ids; anything outside the id range is no cursor we made, and
-        # PostgreSQL would refuse to compare it with an integer column.
-        if not all(type(position[k]) is int and 0 < position[k] <= MAX_ID for k in keys):
+        if not isinstance(position, dict) or not valid(position):
             raise ValueError
     except (ValueError, UnicodeError, json.JSONDecodeError):
         raise InvalidInput.field("cursor", "Cursor tidak valid; gunakan next_cursor dari halaman sebelumnya.")

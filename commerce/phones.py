@@ -6,7 +6,7 @@ import phonenumbers
 
 from commerce.errors import InvalidInput
 
-__all__ = ["normalise_phone"]
+__all__ = ["normalise_phone", "whatsapp_number"]
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:
@@ -20,3 +20,9 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     if number.country_code != 62:
         raise InvalidInput.field(field, "Gunakan nomor telepon Indonesia (+62).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def whatsapp_number(phone: str) -> str:
+    """The number as WhatsApp's click-to-chat links want it: digits only, country code first
+    (``+6281234567890`` -> ``6281234567890``)."""
+    return "".join(ch for ch in phone if ch.isdigit())

@@ -18,6 +18,9 @@ __all__ = ["UnitOfWork", "write_transaction"]
 
 class UnitOfWork:
     session: Session
+    # Set when a use case records work for the worker (commerce.outbox): the caller may then
+    # wake the worker up rather than wait for its next round.
+    outbox_written: bool = False
 
     def __init__(self, session_factory: sessionmaker):
         self._session_factory = session_factory

@@ -129,7 +129,7 @@ def test_browse_search_filters_and_keyset_pages(api):
     assert [p["name"] for p in by_store] == ["Sarung Tenun"]
     by_kec = api.call("GET", "/api/v1/products?kecamatan=palaran").json["items"]
     assert [p["name"] for p in by_kec] == ["Sarung Tenun"]
-    # a LIKE wildcard typed by a shopper is a literal character
+    # a search of punctuation alone (a LIKE wildcard, say) finds nothing rather than everything
     assert api.call("GET", "/api/v1/products?q=%25").json["items"] == []
 
     seen, cursor = [], None

@@ -265,6 +265,9 @@ NOT_STORE_SCOPED = {
         "test_a_guessed_checkout_id_reaches_nothing, test_a_checkout_started_with_an_account_is_that_accounts_alone",
     ("POST", "/api/v1/orders/<order_id>/status"):
         "the buyer's own order: test_only_the_buyer_moves_their_order",
+    ("POST", "/api/v1/orders/lookup"):
+        "reads one order whose number and phone the caller knows, rate-limited, without email or street: "
+        "tests/test_order_tracking.py",
 }
 
 

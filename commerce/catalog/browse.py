@@ -1,32 +1,30 @@
 """Public browsing: what a shopper may see of the catalog.
 
-Only active products of approved stores are public. Lists are keyset-paged newest first; the
-text search is a case-insensitive substring match over name and description, which is what
-shoppers typing "amplang" or "Sarung" expect and is fast enough at a city's scale (tens of
-thousands of products) without a search engine.
+Only active products of approved stores are public. Lists are keyset-paged newest first; a
+text search is ranked by relevance with the database's own full-text engine
+(:mod:`commerce.catalog.search`) and paged by (rank, id).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+import math
+
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, defer
 
 from commerce import places
 from commerce.catalog.categories import category_by_slug
 from commerce.catalog.models import Product
+from commerce.catalog.search import after, apply_search, search_terms
 from commerce.errors import InvalidInput, NotFound
-from commerce.keys import as_id
-from commerce.paging import Page, keyset_page
+from commerce.keys import MAX_ID, as_id
+from commerce.paging import Page, decode_position, encode_cursor, keyset_page
 from commerce.stores.models import Store
 from commerce.unit_of_work import UnitOfWork
 
 __all__ = ["browse_products", "public_product", "MAX_PAGE"]
 
 MAX_PAGE = 100
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _public():
@@ -53,14 +51,6 @@ def browse_products(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput.field("limit", f"limit harus antara 1 dan {MAX_PAGE}.")
     query = _public().options(defer(Product.description))  # lists show no descriptions
-    if q and q.strip():
-        pattern = f"%{_escape_like(q.strip().lower())}%"
-        query = query.where(
-            or_(
-                func.lower(Product.name).like(pattern, escape="\\"),
-                func.lower(Product.description).like(pattern, escape="\\"),
-            )
-        )
     if category:
         if category_by_slug(category) is None:
             raise InvalidInput.field("category", f"Kategori '{category}' tidak dikenal.")
@@ -70,7 +60,33 @@ def browse_products(
         query = query.where(Store.id == store_id if store_id else Store.slug == store)
     if kecamatan:
         query = query.where(Store.kecamatan_code == places.require_kecamatan(kecamatan).code)
-    return keyset_page(uow.session, query, Product.id, cursor=cursor, limit=limit)
+    if q is None or not q.strip():
+        return keyset_page(uow.session, query, Product.id, cursor=cursor, limit=limit)
+    terms = search_terms(q)
+    if not terms.words:
+        return Page([], None)
+    return _ranked_page(uow, query, terms, cursor=cursor, limit=limit)
+
+
+def _ranked_page(uow: UnitOfWork, query, terms, *, cursor: str | None, limit: int) -> Page:
+    """Best match first, then newest; the cursor is the last row's (rank, id)."""
+    dialect = uow.session.get_bind().dialect.name
+    query, rank, higher_is_better = apply_search(query, dialect=dialect, terms=terms, product_id=Product.id)
+    position = decode_position(cursor, _valid_search_position)
+    if position:
+        query = query.where(after(rank, Product.id, last_rank=position["rank"], last_id=position["id"],
+                                  higher_is_better=higher_is_better))
+    ordered = query.add_columns(rank).order_by(rank.desc() if higher_is_better else rank, Product.id.desc())
+    rows = uow.session.execute(ordered.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor({"rank": float(rows[-1][1]), "id": rows[-1][0].id}) if more else None
+    return Page([product for product, _ in rows], next_cursor)
+
+
+def _valid_search_position(position: dict) -> bool:
+    return (set(position) == {"rank", "id"} and type(position["id"]) is int and 0 < position["id"] <= MAX_ID
+            and type(position["rank"]) in (int, float) and math.isfinite(position["rank"]))
 
 
 def public_product(uow: UnitOfWork, id_or_slug: str) -> Product:

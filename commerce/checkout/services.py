@@ -222,11 +222,17 @@ def update_checkout(
     if "delivery" in changes:
         stores_in_cart = {line.store_id for line in checkout.lines}
         choices = json.loads(checkout.delivery_json)
+        stores = {line.store_id: line.variant.product.store for line in checkout.lines}
         for key, method in changes["delivery"].items():
             if not str(key).isdigit() or int(key) not in stores_in_cart:
                 raise InvalidInput.field(f"delivery.{key}", "Toko ini tidak ada di keranjang.")
             if method not in DELIVERY_METHODS:
                 raise InvalidInput.field(f"delivery.{key}", "Pilih 'delivery' (diantar) atau 'pickup' (ambil di toko).")
+            store = stores[int(key)]
+            if method == "pickup" and not store.offers_pickup:
+                raise InvalidInput.field(f"delivery.{key}", f"{store.name} tidak melayani ambil di toko; pilih diantar.")
+            if method == "delivery" and not store.offers_delivery:
+                raise InvalidInput.field(f"delivery.{key}", f"{store.name} tidak mengantar; pilih ambil di toko.")
             choices[str(int(key))] = method
         values["delivery_json"] = json.dumps(choices, sort_keys=True)
     values["updated_at"] = now

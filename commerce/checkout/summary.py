@@ -63,9 +63,14 @@ class CheckoutSummary(NamedTuple):
 
 
 def store_delivery(checkout: Checkout) -> dict[int, str]:
-    """The delivery choice per store in the cart; delivery unless the buyer chose pickup."""
+    """The delivery choice per store in the cart: the buyer's, else delivery where the store
+    delivers and pickup where it only takes pickups."""
     choices = json.loads(checkout.delivery_json)
-    return {line.store_id: choices.get(str(line.store_id), "delivery") for line in checkout.lines}
+    return {
+        line.store_id: choices.get(str(line.store_id),
+                                   "delivery" if line.variant.product.store.offers_delivery else "pickup")
+        for line in checkout.lines
+    }
 
 
 def delivery_fees_for(uow: UnitOfWork, checkout: Checkout) -> dict[int, int]:

@@ -3,7 +3,7 @@
 from alembic import context
 
 from commerce.db import make_engine
-from commerce.migrate import run_migrations
+from commerce.migrate import include_in_autogenerate, run_migrations
 from commerce.models import Base
 
 config = context.config
@@ -11,8 +11,7 @@ target_metadata = Base.metadata
 
 
 def include_name(name, type_, parent_names) -> bool:
-    # Other packages (sites.transparency) keep their own tables and Alembic history here.
-    return type_ != "table" or name in target_metadata.tables
+    return include_in_autogenerate(name, type_, target_metadata)
 
 
 def run_migrations_offline() -> None:

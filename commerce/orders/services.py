@@ -20,6 +20,7 @@ from commerce.inventory.models import Allocation
 from commerce.orders.models import Order, OrderStatusChange
 from commerce.orders.status import GOODS_LEAVE, STATUSES, TERMINAL, allowed_actors
 from commerce.paging import Page, keyset_page
+from commerce.phones import normalise_phone
 from commerce.stores.models import Store
 from commerce.unit_of_work import UnitOfWork
 
@@ -34,6 +35,7 @@ __all__ = [
     "buyer_order",
     "buyer_orders",
     "buyer_change_status",
+    "order_by_number_and_phone",
 ]
 
 
@@ -238,4 +240,18 @@ def buyer_change_status(uow: UnitOfWork, order_id: int, to_status: str, *, token
     order = _lock_order(uow, found.id)
     transition(uow, order, to_status, actor="buyer", user=user, note="oleh pembeli")
     uow.commit()
+    return order
+
+
+def order_by_number_and_phone(uow: UnitOfWork, number: str, phone: str) -> Order:
+    """An order found by its number and the phone number given at checkout: how a buyer who
+    lost the tracking link finds it again. Any mismatch is the same 404; the API rate-limits
+    the attempts per address, and the answer leaves out the email and street address."""
+    try:
+        normalised = normalise_phone(phone)
+    except InvalidInput:
+        normalised = ""
+    order = uow.session.scalar(select(Order).where(Order.number == number.strip().upper()))
+    if order is None or not normalised or not hmac.compare_digest(order.buyer_phone or "", normalised):
+        raise NotFound("Tidak ada pesanan dengan nomor dan nomor telepon itu.")
     return order

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commerce.accounts.models import User
@@ -32,6 +32,13 @@ class Store(Base):
     bank_name: Mapped[str | None] = mapped_column(String(60), default=None)
     bank_account_number: Mapped[str | None] = mapped_column(String(30), default=None)
     bank_account_name: Mapped[str | None] = mapped_column(String(120), default=None)
+    # What the storefront shows and offers. The phone and exact address are often a home's:
+    # they are published only when the seller says so.
+    opening_hours: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    offers_delivery: Mapped[bool] = mapped_column(default=True, server_default=true())
+    offers_pickup: Mapped[bool] = mapped_column(default=True, server_default=true())
+    publish_phone: Mapped[bool] = mapped_column(default=False, server_default=false())
+    publish_address: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     owner: Mapped[User] = relationship()
 

@@ -80,6 +80,13 @@ def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
         store.address = _clean_text(changes["address"], "address")
     if "phone" in changes:
         store.phone = normalise_phone(changes["phone"])
+    if "opening_hours" in changes:
+        store.opening_hours = (changes["opening_hours"] or "").strip()
+    for flag in ("offers_delivery", "offers_pickup", "publish_phone", "publish_address"):
+        if flag in changes:
+            setattr(store, flag, bool(changes[flag]))
+    if not (store.offers_delivery or store.offers_pickup):
+        raise InvalidInput.field("offers_delivery", "Pilih setidaknya satu: diantar atau ambil di toko.")
     if "kecamatan" in changes or "kelurahan" in changes:
         kec_value = changes.get("kecamatan") or store.kecamatan_code
         kel_value = changes.get("kelurahan") or store.kelurahan_code
