@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api.clients import load_secret_key
 from api.config import Settings
 from api.openapi import SmartCityOpenAPI
+from api.worker import Jobs
 from api.problems import register_error_handlers, validation_problem
 from commerce.db import make_engine, make_session_factory
 from commerce.payments import PaymentSettings, providers
@@ -38,6 +39,7 @@ class Wiring:
     storage: ObjectStorage
     payment_providers: dict
     secret_key: bytes  # api.clients: pseudonyms of client addresses
+    jobs: Jobs  # the worker's queue: views enqueue, `smartcity worker` runs
 
 
 def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
             bank_account_name=settings.bank_account_name,
         )),
         secret_key=load_secret_key(settings.secret_key, settings.var_dir),
+        jobs=Jobs(settings),
     )
 
     from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
@@ -87,6 +90,15 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     from api.public_cache import install_public_cache
     from api.requests import install_body_checks
 
+    if settings.cors_origins:
+        from flask_cors import CORS
+
+        # The storefront on its own origin (a bucket behind a CDN) calls the API; only the
+        # origins in the setting get an answer, and never with cookies.
+        CORS(app, resources={r"/api/*": {"origins": [o.strip() for o in settings.cors_origins.split(",") if o.strip()]}},
+             allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "X-Order-Token"],
+             expose_headers=["Retry-After", "X-Document-Id"], methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+             supports_credentials=False, max_age=600)
     limiter.init_app(app)
     install_body_checks(app)
     install_public_cache(app, settings.public_cache_seconds)

@@ -106,6 +106,7 @@ class StoreBriefOut(BaseModel):
 class CheckoutStoreOut(BaseModel):
     store: StoreBriefOut
     delivery: str
+    delivery_options: list[str] = Field(description="Yang dilayani toko ini: delivery dan/atau pickup")
     items_total: int
     delivery_fee: int
     total: int

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from api.config import Settings
+from api.schema import migrate_all
 
 __all__ = ["main"]
 
@@ -27,14 +28,7 @@ def _uow(settings: Settings):
 
 
 def _migrate(settings: Settings) -> None:
-    from commerce.migrate import upgrade
-    from sites.transparency.migrate import upgrade as upgrade_transparency
-
-    if settings.database_url.startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(settings.database_url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-    upgrade(settings.database_url)
-    upgrade_transparency(settings.database_url)
-    __import__("signer.migrate").migrate.upgrade(settings.database_url)
+    migrate_all(settings)
 
 
 @main.group(help="Database schema.")
@@ -90,106 +84,6 @@ def create_admin(email: str, name: str) -> None:
     except CommerceError as error:
         fields = "; ".join(f"{f}: {m}" for f, m in error.errors) or error.detail
         raise click.ClickException(fields)
-
-
-@main.group(help="Static sites: docs, covid, storefront, dashboard.")
-def sites() -> None:
-    pass
-
-
-def _openapi_document() -> dict:
-    """The API's own OpenAPI document, for the API reference pages (no database is touched)."""
-    import tempfile
-
-    from api import create_app
-
-    with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Settings(database_url=f"sqlite:///{scratch}/openapi.db", storage_url=f"file://{scratch}"))
-        document = app.api_doc
-        app.extensions["smartcity"].engine.dispose()
-        return document
-
-
-def _build_site(name: str, out: Path):
-    from sites.programme.build import DocsBuildError
-    from sites.registry import UnknownSite, build_site
-    from sites.transparency.covid_site.build import SiteBuildError
-
-    settings = Settings()
-    if name == "covid":
-        _migrate(settings)  # the site reads the transparency tables, empty or not
-    try:
-        return build_site(name, out, openapi=_openapi_document() if name == "docs" else None,
-                          database_url=settings.database_url)
-    except (UnknownSite, DocsBuildError, SiteBuildError) as error:
-        raise click.ClickException(str(error))
-
-
-@sites.command("build", help="Build a site (docs, covid, storefront, dashboard) into --out (default var/build/NAME).")
-@click.argument("name")
-@click.option("--out", type=click.Path(path_type=Path), default=None)
-def sites_build(name: str, out: Path | None) -> None:
-    out = out or Settings().var_dir / "build" / name
-    click.echo(f"building {name} into {out} ...")
-    result = _build_site(name, out)
-    click.echo(result.summary())
-
-
-@sites.command("publish", help="Publish a built site to s3://BUCKET/PREFIX or file:///DIR, uploading only what changed.")
-@click.argument("name")
-@click.option("--to", "target", required=True, help="s3://BUCKET/PREFIX or file:///DIR")
-@click.option("--from", "source", type=click.Path(path_type=Path), default=None, help="built site (default var/build/NAME)")
-@click.option("--endpoint-url", default=None, help="S3-compatible endpoint (SeaweedFS, MinIO, Ceph RGW, R2)")
-@click.option("--dry-run", is_flag=True, help="print the plan and change nothing")
-@click.option("--max-deletes", default=256, show_default=True, type=int, help="refuse to delete more files than this; -1 for no limit")
-@click.option("--jobs", default=16, show_default=True, type=int, help="parallel uploads")
-@click.option("--verify", is_flag=True, help="list the target too, to find files its manifest does not know (put there by hand)")
-def sites_publish(name, target, source, endpoint_url, dry_run, max_deletes, jobs, verify) -> None:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from sites.publish import PublishLocked, PublishOptions, TooManyDeletes, UploadFailed, publish
-    from sites.publish.headers import UnknownFileType
-    from sites.publish.manifest import BadSiteFile
-    from sites.registry import UnknownSite, site
-    from sites.storage import open_storage
-
-    try:
-        site(name)
-    except UnknownSite as error:
-        raise click.ClickException(str(error))
-    source = source or Settings().var_dir / "build" / name
-    try:
-        storage = open_storage(target, endpoint_url=endpoint_url)
-    except ValueError as error:
-        raise click.ClickException(str(error))
-    options = PublishOptions(dry_run=dry_run, max_deletes=None if max_deletes < 0 else max_deletes, jobs=jobs,
-                             verify=verify)
-    bar = {}
-
-    def on_plan(plan):
-        for phase, keys in plan.uploads.items():
-            if dry_run and keys:
-                click.echo(f"  {phase}: {len(keys)} to upload, e.g. {', '.join(keys[:3])}")
-        if dry_run and plan.deletes:
-            click.echo(f"  delete: {len(plan.deletes)} stale, e.g. {', '.join(plan.deletes[:3])}")
-        if not dry_run and (plan.upload_count or plan.deletes):
-            bar["it"] = click.progressbar(length=plan.upload_count + len(plan.deletes), label="publishing", file=sys.stderr)
-            bar["it"].__enter__()
-
-    def progress(phase, n):
-        if "it" in bar:
-            bar["it"].update(n)
-
-    try:
-        summary = publish(name, source, storage, target=target, options=options, progress=progress, on_plan=on_plan)
-    except (PublishLocked, TooManyDeletes, FileNotFoundError, BadSiteFile, UnknownFileType) as error:
-        raise click.ClickException(str(error))
-    except (ClientError, BotoCoreError, OSError, UploadFailed) as error:  # missing bucket, refused credentials, no network
-        raise click.ClickException(f"publishing to {target} failed: {error}")
-    finally:
-        if "it" in bar:
-            bar["it"].__exit__(None, None, None)
-    click.echo(summary.line())
 
 
 def _import_max_bytes(settings: Settings) -> int:
@@ -334,9 +228,17 @@ def demo(host: str, port: int, workers: int, serve: bool) -> None:
     click.echo("")
     click.echo(f"Serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
     if serve:
+        import subprocess
+
         from api.server import serve as run_server
 
-        run_server(settings, host=host, port=port, workers=workers)
+        # The worker beside the server: it republishes the storefront after sellers' edits.
+        worker_process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main(['worker'])"])
+        try:
+            run_server(settings, host=host, port=port, workers=workers)
+        finally:
+            worker_process.terminate()
+            worker_process.wait(timeout=30)
 
 
 def _demo_transparency(settings: Settings) -> None:
@@ -358,21 +260,15 @@ def _demo_transparency(settings: Settings) -> None:
         engine.dispose()
 
 
-def _demo_sites(settings: Settings) -> None:
-    """Build every finished site and publish it to var/sites/ with the same publisher as S3."""
-    from sites.publish import publish
-    from sites.registry import SITES
-    from sites.storage import open_storage
+@main.command(help="Run the background worker: republishes the storefront after catalog changes. Run one.")
+@click.option("--workers", default=1, show_default=True, type=int, help="worker threads")
+def worker(workers: int) -> None:
+    from api.worker import Jobs
 
-    for name, spec in SITES.items():
-        if not spec.built:
-            continue
-        out = settings.var_dir / "build" / name
-        click.echo(f"building site {name} ...")
-        _build_site(name, out)
-        target = (settings.var_dir / "sites" / name).as_uri()
-        summary = publish(name, out, open_storage(target), target=target)
-        click.echo(summary.line() + f"  (served at {spec.mount})")
+    settings = Settings()
+    migrate_all(settings)
+    click.echo(f"worker: queue {settings.queue_url.split('@')[-1]}, storefront -> {settings.storefront_target}")
+    Jobs(settings).run_worker(workers=workers)
 
 
 @main.command(help="Serve the API with gunicorn using the environment's settings (production).")
@@ -386,7 +282,9 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 from api.signer_cli import sign_command, signer_group, verify_command  # noqa: E402
+from api.sites_cli import demo_sites as _demo_sites, sites_group  # noqa: E402
 
+main.add_command(sites_group)
 main.add_command(signer_group)
 main.add_command(sign_command)
 main.add_command(verify_command)

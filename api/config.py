@@ -59,6 +59,14 @@ class Settings:
     import_max_mb: str = field(default_factory=lambda: _env("SMARTCITY_IMPORT_MAX_MB", "100"))
     proxy_hops: int = field(default_factory=lambda: int(_env("SMARTCITY_PROXY_HOPS", "0")))
     var_dir: Path = field(default_factory=_var_dir)
+    # The storefront (sites/storefront): the API's address as its pages call it ("" = the same
+    # origin), where the worker publishes it, which other origins the API answers (CORS), and
+    # the job queue the worker takes its work from (a SQLite file, or redis://host:6379/1).
+    storefront_api_url: str = field(default_factory=lambda: _env("SMARTCITY_STOREFRONT_API_URL", "").rstrip("/"))
+    # Unset: var/sites/storefront and var/jobs.db under var_dir (see the properties below).
+    storefront_target_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_STOREFRONT_TARGET") or None)
+    cors_origins: str = field(default_factory=lambda: _env("SMARTCITY_CORS_ORIGINS", ""))
+    queue: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_QUEUE_URL") or None)
     # Electronic signatures (signer/): the PKI made by `smartcity signer init-pki`, extra trust
     # anchors and CRLs (comma-separated PEM/DER files), an external RFC 3161 TSA, the public URL
     # that QR codes on signed letters point to, and the signing attempts allowed per client.
@@ -70,6 +78,14 @@ class Settings:
     public_url: str = field(default_factory=lambda: _env("SMARTCITY_PUBLIC_URL", "http://localhost:8000").rstrip("/"))
     sign_rate_limit: str = field(default_factory=lambda: _env("SMARTCITY_SIGN_RATE_LIMIT", "30 per minute"))
     pkcs11_modules: str = field(default_factory=lambda: _env("SMARTCITY_PKCS11_MODULES", ""))
+
+    @property
+    def storefront_target(self) -> str:
+        return self.storefront_target_url or (self.var_dir / "sites" / "storefront").as_uri()
+
+    @property
+    def queue_url(self) -> str:
+        return self.queue or f"sqlite:///{self.var_dir / 'jobs.db'}"
 
     def with_(self, **changes) -> "Settings":
         from dataclasses import replace

@@ -44,10 +44,13 @@ def uow() -> UnitOfWork:
     return g.uow
 
 
-def close_uow(_exc=None) -> None:
+def close_uow(exc=None) -> None:
     unit = g.pop("uow", None)
     if unit is not None:
         unit.__exit__(None, None, None)
+        if exc is None and unit.outbox_written:
+            # The change and its outbox row are committed: ask the worker to act now.
+            _wiring().jobs.kick()
 
 
 def bearer_token() -> str | None:

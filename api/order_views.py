@@ -34,8 +34,9 @@ def checkout_json(summary: CheckoutSummary) -> dict:
          "reserved": summary.reserved.get(line.variant_id, 0)}
         for line in checkout.lines
     ]
-    stores = [{"store": store_brief(p.store), "delivery": p.delivery, "items_total": p.items_total,
-               "delivery_fee": p.delivery_fee, "total": p.total} for p in summary.stores]
+    stores = [{"store": store_brief(p.store), "delivery": p.delivery,
+               "delivery_options": [m for m, on in (("delivery", p.store.offers_delivery), ("pickup", p.store.offers_pickup)) if on],
+               "items_total": p.items_total, "delivery_fee": p.delivery_fee, "total": p.total} for p in summary.stores]
     return {
         "id": checkout.id,
         "lines": lines,

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from commerce.errors import CommerceError, Conflict, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from signer.errors import SignerError
 
-__all__ = ["problem", "register_error_handlers", "validation_problem", "PROBLEM_MIME"]
+__all__ = ["problem", "http_problem", "register_error_handlers", "validation_problem", "PROBLEM_MIME"]
 
 log = logging.getLogger("smartcity.api")
 PROBLEM_MIME = "application/problem+json"
@@ -132,6 +132,23 @@ def validation_problem(error: ValidationError) -> Response:
     return problem(422, f"{first_field}: {first_message}", errors=errors)
 
 
+def http_problem(error: HTTPException):
+    """Werkzeug's HTTP errors (404, 405, 413, 429 ...) as problems."""
+    if error.code is None or error.code < 400:
+        return error
+    # Werkzeug's ready-made responses (429 with Retry-After, 405 with Allow) carry headers
+    # that clients rely on; keep them.
+    headers = {}
+    original = error.get_response()
+    for name in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if name in original.headers:
+            headers[name] = original.headers[name]
+    detail = error.description
+    if detail == type(error).description or not detail:
+        detail = _DETAILS.get(error.code, _TITLES.get(error.code, "Kesalahan"))
+    return problem(error.code, detail, headers=headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CommerceError)
     def _domain(error: CommerceError):
@@ -144,21 +161,7 @@ def register_error_handlers(app: Flask) -> None:
     def _signer(error: SignerError):
         return problem(error.status, error.detail, title=error.title)
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        if error.code is None or error.code < 400:
-            return error
-        # Werkzeug's ready-made responses (429 with Retry-After, 405 with Allow) carry headers
-        # that clients rely on; keep them.
-        headers = {}
-        original = error.get_response()
-        for name in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if name in original.headers:
-                headers[name] = original.headers[name]
-        detail = error.description
-        if detail == type(error).description or not detail:
-            detail = _DETAILS.get(error.code, _TITLES.get(error.code, "Kesalahan"))
-        return problem(error.code, detail, headers=headers)
+    app.register_error_handler(HTTPException, http_problem)
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError):

@@ -1,46 +1,20 @@
-"""Plain pages outside the API: the front page of the demo and the local media folder."""
+"""Pages outside the API: the published static sites (the storefront at ``/``) and the local
+media folder, as ``smartcity demo`` serves them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template_string, send_from_directory
+from flask import Blueprint, abort, current_app, request, send_from_directory
+from werkzeug.exceptions import NotFound
 
+from api.problems import http_problem as not_found_problem
 from sites.publish.headers import UnknownFileType, headers_for
 from sites.registry import SITES
 from sites.storage import LocalFolderStorage
 
 bp = Blueprint("web", __name__)
-
-HOME = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Samarinda Smart City</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-a{color:#0b5}</style></head><body>
-<h1>Samarinda Smart City</h1>
-<p>Layanan kota yang berjalan di server ini:</p>
-<ul>
-{% for href, label in links %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}
-</ul>
-</body></html>"""
-
-LINKS = [
-    ("/docs/", "Dokumentasi program Samarinda Smart City"),
-    ("/covid/", "Transparansi COVID-19 dan bansos"),
-    ("/verify", "Periksa tanda tangan elektronik surat Pemerintah Kota Samarinda"),
-    ("/api/docs", "Dokumentasi API interaktif (Swagger UI)"),
-    ("/api/v1/openapi.json", "Dokumen OpenAPI 3.1"),
-    ("/api/v1/products", "Behambinan: daftar produk (JSON)"),
-    ("/api/v1/categories", "Behambinan: kategori (JSON)"),
-    ("/api/v1/stores", "Behambinan: toko yang sudah disetujui (JSON)"),
-]
-
-
-@bp.get("/")
-def home():
-    return render_template_string(HOME, links=LINKS)
-
 
 # Only product pictures are public. The same storage holds signed letters (by SHA-256), which
 # the verification page may name: they must never be one URL away.
@@ -86,6 +60,43 @@ def serve_published(name: str, path: str):
     if headers.content_encoding:
         response.headers["Content-Encoding"] = headers.content_encoding
     return response
+
+
+@lru_cache(maxsize=8)
+def _storefront_policy(settings) -> str:
+    from api.storefront import storefront_settings
+    from sites.storefront.render import content_security_policy
+
+    return content_security_policy(storefront_settings(settings)) + "; frame-ancestors 'none'"
+
+
+def _storefront_headers(response):
+    """The storefront's policy as a header too: with frame-ancestors, which its pages' meta tag
+    cannot carry, and what a bucket behind a CDN would be configured to send."""
+    response.headers["Content-Security-Policy"] = _storefront_policy(current_app.extensions["smartcity"].settings)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response
+
+
+@bp.get("/", endpoint="storefront")
+def storefront_home():
+    return _storefront_headers(serve_published("storefront", ""))
+
+
+@bp.app_errorhandler(NotFound)
+def storefront_or_not_found(error: NotFound):
+    """The storefront answers every GET no route claims (it is mounted at ``/``); everything
+    else, and every unknown path under ``/api/`` and ``/media/``, stays a problem+json 404. A
+    catch-all route would do the same for GET but turn the API's 404s for other methods into
+    405s and its 405s (with their Allow header) into 404s."""
+    path = request.path.lstrip("/")
+    if request.method not in ("GET", "HEAD") or path.split("/", 1)[0] in ("api", "media"):
+        return not_found_problem(error)
+    try:
+        return _storefront_headers(serve_published("storefront", path))
+    except NotFound as missing:  # the storefront is not published here at all
+        return not_found_problem(missing)
 
 
 def _mount(name: str, mount: str) -> None:

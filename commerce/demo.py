@@ -213,6 +213,10 @@ def load_demo_data(
             phone=f"0812{rng.randint(10_000_000, 99_999_999)}",
             description=f"UMKM di Kelurahan {kel.name}, Kecamatan {kec.name}.",
         )
+        # What sellers usually choose to show: opening hours, most a WhatsApp number, some
+        # (shops rather than homes) their street address.
+        stores.update_store(uow, store, opening_hours=OPENING_HOURS[index % len(OPENING_HOURS)],
+                            publish_phone=index % 4 != 3, publish_address=index % 3 == 0)
         stores.set_store_status(uow, store_id=store.id, status="approved")
         extra = [(name, f"{name} buatan {store_name}.", [("Satuan", rng.randrange(5, 150) * 1000)])
                  for name in rng.sample(EXTRA[main_category], k=len(EXTRA[main_category]))]
@@ -237,6 +241,9 @@ def load_demo_data(
              f"{orders} orders in every state; admin {admin.email}")
     return creds
 
+
+OPENING_HOURS = ["Senin–Sabtu 08.00–17.00 WITA", "Setiap hari 07.00–21.00 WITA", "Senin–Jumat 09.00–16.00 WITA",
+                 "Setiap hari 16.00–22.00 WITA"]
 
 # The journeys demo orders take, so that sellers and staff see a living market.
 JOURNEYS = [

@@ -24,7 +24,7 @@ class Site(NamedTuple):
 SITES = {
     "docs": Site("docs", "/docs/", "Dokumentasi program Samarinda Smart City", True),
     "covid": Site("covid", "/covid/", "Transparansi COVID-19 dan bansos", True),
-    "storefront": Site("storefront", "/", "Etalase Behambinan", False),
+    "storefront": Site("storefront", "/", "Etalase Behambinan", True),
     "dashboard": Site("dashboard", "/seller/", "Dasbor penjual Behambinan", False),
 }
 
@@ -42,11 +42,13 @@ def site(name: str) -> Site:
     return SITES[name]
 
 
-def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, database_url: str | None = None):
+def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, database_url: str | None = None,
+               storefront=None):
     """Build one site into ``out_dir``; returns the builder's result (with ``.summary()``).
 
     ``openapi`` is for ``docs`` (the API reference); ``database_url`` for ``covid``, which is
-    generated from the imported transparency data.
+    generated from the imported transparency data, and for ``storefront``, generated from the
+    catalog with ``storefront`` (:class:`sites.storefront.SiteSettings`).
     """
     site(name)
     if name == "docs":
@@ -59,4 +61,15 @@ def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, databas
         if database_url is None:
             raise ValueError("the covid site is built from the database: pass database_url")
         return build_covid_site(out_dir, database=database_url)
+    if name == "storefront":
+        from commerce.db import make_engine
+        from sites.storefront import build_storefront
+
+        if database_url is None or storefront is None:
+            raise ValueError("the storefront is built from the catalog: pass database_url and storefront settings")
+        engine = make_engine(database_url)
+        try:
+            return build_storefront(out_dir, engine=engine, settings=storefront)
+        finally:
+            engine.dispose()
     raise UnknownSite(name)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def docs_server(make_app, tmp_path):
-    from api.cli import _openapi_document
+    from api.sites_cli import _openapi_document
 
     out = tmp_path / "build" / "docs"
     build_site("docs", out, openapi=_openapi_document())

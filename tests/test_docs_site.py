@@ -33,7 +33,7 @@ def openapi(tmp_path_factory) -> dict:
     from api.config import Settings
 
     tmp = tmp_path_factory.mktemp("openapi")
-    app = create_app(Settings(database_url=f"sqlite:///{tmp / 'o.db'}", storage_url=(tmp / "media").as_uri()))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp / 'o.db'}", storage_url=(tmp / "media").as_uri(), var_dir=tmp))
     return json.loads(json.dumps(app.api_doc))
 
 

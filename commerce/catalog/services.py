@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from commerce import outbox
 from commerce.catalog.categories import CATEGORIES, category_by_slug
 from commerce.catalog.images import ImageStore, prepare_image
 from commerce.catalog.models import Product, ProductImage, Variant, rendition_key
@@ -77,10 +78,13 @@ def _sku_conflict(field: str, sku: str) -> Conflict:
     return Conflict(msg, errors=[FieldError(field, msg)])
 
 
-def _commit_guarding_sku(uow: UnitOfWork, field: str, sku: str) -> None:
-    # The pre-check above gives the nice message; the unique constraint catches the race of
-    # two requests adding the same SKU at once.
+def _commit_guarding_sku(uow: UnitOfWork, field: str, sku: str, *, changed: Callable[[], int]) -> None:
+    """Record the product ``changed()`` names in the outbox and commit. The pre-check above
+    gives the nice message; the unique constraint catches the race of two requests adding the
+    same SKU at once, at the flush."""
     try:
+        uow.session.flush()
+        outbox.record(uow, outbox.PRODUCT_CHANGED, changed())
         uow.commit()
     except IntegrityError:
         uow.rollback()
@@ -125,7 +129,7 @@ def add_product(
         for v in checked
     ]
     uow.session.add(product)
-    _commit_guarding_sku(uow, "variants", ",".join(seen))
+    _commit_guarding_sku(uow, "variants", ",".join(seen), changed=lambda: product.id)
     return product
 
 
@@ -164,6 +168,7 @@ def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) ->
         product.description = (changes["description"] or "").strip()
     if "category" in changes:
         product.category = _check_category(changes["category"])
+    outbox.record(uow, outbox.PRODUCT_CHANGED, product.id)
     uow.commit()
     return product
 
@@ -174,6 +179,7 @@ def archive_product(uow: UnitOfWork, store: Store, product_id: int) -> None:
     ensure_may_change_catalog(uow, store)
     product = product_of_store(uow, store, product_id)
     product.status = "archived"
+    outbox.record(uow, outbox.PRODUCT_CHANGED, product.id)
     uow.commit()
 
 
@@ -186,7 +192,7 @@ def add_variant(uow: UnitOfWork, store: Store, product_id: int, variant: Variant
         raise _sku_conflict("sku", v.sku)
     row = Variant(product=product, store_id=store.id, sku=v.sku, name=v.name, price=v.price, stock=v.stock)
     uow.session.add(row)
-    _commit_guarding_sku(uow, "sku", v.sku)
+    _commit_guarding_sku(uow, "sku", v.sku, changed=lambda: product.id)
     return row
 
 
@@ -209,7 +215,7 @@ def update_variant(uow: UnitOfWork, store: Store, variant_id: int, **changes) ->
     if merged.sku != variant.sku and _sku_taken(uow, store, merged.sku, except_id=variant.id):
         raise _sku_conflict("sku", merged.sku)
     variant.sku, variant.name, variant.price = merged.sku, merged.name, merged.price
-    _commit_guarding_sku(uow, "sku", merged.sku)
+    _commit_guarding_sku(uow, "sku", merged.sku, changed=lambda: variant.product_id)
     return variant
 
 
@@ -220,6 +226,7 @@ def set_stock(uow: UnitOfWork, store: Store, variant_id: int, quantity: int) -> 
     ensure_may_change_catalog(uow, store)
     variant = _variant_of_store(uow, store, variant_id, lock=True)
     variant.stock = quantity
+    outbox.record(uow, outbox.PRODUCT_CHANGED, variant.product_id)
     uow.commit()
     return variant
 
@@ -247,6 +254,7 @@ def add_image(
         position=max((i.position for i in product.images), default=-1) + 1,
     )
     uow.session.add(image)
+    outbox.record(uow, outbox.PRODUCT_CHANGED, product.id)
     uow.commit()
     return image
 
@@ -260,4 +268,5 @@ def remove_image(uow: UnitOfWork, store: Store, product_id: int, image_id: int) 
     if image is None:
         raise NotFound(f"Gambar {image_id} tidak ada pada produk ini.")
     product.images.remove(image)
+    outbox.record(uow, outbox.PRODUCT_CHANGED, product.id)
     uow.commit()

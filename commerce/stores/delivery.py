@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, select
 
-from commerce import places
+from commerce import outbox, places
 from commerce.errors import FieldError, InvalidInput
 from commerce.stores.models import DeliveryFee, Store
 from commerce.stores.trading import ensure_may_change_catalog
@@ -65,5 +65,6 @@ def set_fees(uow: UnitOfWork, store: Store, fees: dict[str, int]) -> dict[str, i
         raise InvalidInput(errors[0].message, errors=errors)
     uow.session.execute(delete(DeliveryFee).where(DeliveryFee.store_id == store.id))
     uow.session.add_all(DeliveryFee(store_id=store.id, kecamatan_code=c, fee=f) for c, f in resolved.items())
+    outbox.record(uow, outbox.STORE_CHANGED, store.id)  # the store page shows its fees
     uow.commit()
     return fee_table(uow, store)

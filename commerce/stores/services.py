@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from commerce import places
+from commerce import outbox, places
 from commerce.accounts.models import User
 from commerce.db import utcnow
 from commerce.errors import InvalidInput, NotAllowed, NotFound
@@ -92,6 +92,7 @@ def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
         kel_value = changes.get("kelurahan") or store.kelurahan_code
         kec, kel = places.resolve_place(kec_value, kel_value)
         store.kecamatan_code, store.kelurahan_code = kec.code, kel.code
+    outbox.record(uow, outbox.STORE_CHANGED, store.id)
     uow.commit()
     return store
 
@@ -107,6 +108,8 @@ def set_store_status(uow: UnitOfWork, *, store_id: int, status: str) -> Store:
     if store.status != status:
         store.status = status
         store.status_changed_at = utcnow()
+        # Approved: its products appear on the storefront; suspended: they leave it.
+        outbox.record(uow, outbox.STORE_CHANGED, store.id)
     uow.commit()
     return store
 
