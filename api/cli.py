@@ -1,4 +1,4 @@
-"""The ``smartcity`` command: ``smartcity <area> <verb>`` (DESIGN.md section 4)."""
+"""The ``smartcity`` command: ``smartcity <area> <verb>`` (ARCHITECTURE.md, conventions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""JSON of checkouts, orders and POS sales (DESIGN.md section 3 names the fixed fields)."""
+"""JSON of checkouts, orders and POS sales (ARCHITECTURE.md names the fixed fields)."""
 
 from __future__ import annotations
 

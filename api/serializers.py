@@ -1,4 +1,4 @@
-"""Domain objects to the JSON of API v1 (DESIGN.md section 3): field names here are the
+"""Domain objects to the JSON of API v1 (ARCHITECTURE.md, the API contract): field names here are the
 contract other clients are written against."""
 
 from __future__ import annotations

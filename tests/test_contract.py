@@ -1,4 +1,4 @@
-"""The fixed rows of API v1 (DESIGN.md section 3), field names included."""
+"""The fixed rows of API v1 (ARCHITECTURE.md, the API contract), field names included."""
 
 from __future__ import annotations
 

