@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
         jobs=Jobs(settings),
     )
 
-    from api import accounts, admin, catalog, checkout, context, orders, seller_catalog, seller_orders, stores, web
+    from api import accounts, admin, catalog, checkout, context, orders, point_of_sale, sales_reports, seller_catalog
+    from api import seller_orders, stores, web
     from api import signatures, verify_page
     from api.extensions import limiter
     from api.public_cache import install_public_cache
@@ -104,8 +105,8 @@ def create_app(settings: Settings | None = None) -> SmartCityOpenAPI:
     install_public_cache(app, settings.public_cache_seconds)
     register_error_handlers(app)
     app.teardown_appcontext(context.close_uow)
-    for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, admin.bp, catalog.bp,
-                      checkout.bp, orders.bp, signatures.bp):
+    for blueprint in (accounts.bp, stores.bp, seller_catalog.bp, seller_orders.bp, point_of_sale.bp, sales_reports.bp,
+                      admin.bp, catalog.bp, checkout.bp, orders.bp, signatures.bp):
         app.register_api(blueprint)
     app.register_blueprint(web.bp)
     app.register_blueprint(verify_page.bp)

@@ -28,6 +28,8 @@ class Settings:
     storage_url: str = field(default_factory=lambda: _env("SMARTCITY_STORAGE", (_var_dir() / "storage").as_uri()))
     storage_public_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_STORAGE_PUBLIC_URL"))
     s3_endpoint_url: str | None = field(default_factory=lambda: os.environ.get("SMARTCITY_S3_ENDPOINT_URL"))
+    # A dashboard session (cookie) lasts this long; a market stall's tablet stays logged in a day.
+    session_ttl_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_SESSION_TTL_HOURS", "12")))
     token_ttl_hours: int = field(default_factory=lambda: int(_env("SMARTCITY_TOKEN_TTL_HOURS", "168")))
     ratelimit_storage: str = field(default_factory=lambda: _env("SMARTCITY_RATELIMIT_STORAGE", "memory://"))
     auth_rate_limit: str = field(default_factory=lambda: _env("SMARTCITY_AUTH_RATE_LIMIT", "10 per minute"))

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, g, request
 
+from api import sessions
 from api.clients import client_key
 from commerce.accounts.models import User
 from commerce.accounts.services import user_for_token
@@ -62,16 +63,29 @@ def bearer_token() -> str | None:
 
 
 def optional_user() -> User | None:
+    """The caller: by bearer token (API clients) or by the dashboard's session cookie. A
+    cookie that is no longer valid makes an anonymous caller (public reads keep working); a
+    write made with a valid cookie needs its CSRF token (api.sessions)."""
     if "user" not in g:
         token = bearer_token()
-        g.user = user_for_token(uow(), token) if token else None
+        if token:
+            g.user = user_for_token(uow(), token)
+        elif (cookie := sessions.session_token()) is not None:
+            try:
+                g.user = user_for_token(uow(), cookie)
+            except NotAuthenticated:
+                g.user = None
+            if g.user is not None and request.method not in sessions.SAFE_METHODS and not sessions.csrf_ok(cookie):
+                raise NotAllowed("Permintaan ini tidak membawa token CSRF sesi Anda; muat ulang halaman lalu coba lagi.")
+        else:
+            g.user = None
     return g.user
 
 
 def current_user() -> User:
     user = optional_user()
     if user is None:
-        raise NotAuthenticated("Masuk dulu: kirim header Authorization: Bearer <token>.")
+        raise NotAuthenticated("Masuk dulu: kirim header Authorization: Bearer <token>, atau masuk di dasbor.")
     return user
 
 

@@ -118,7 +118,8 @@ def pos_sale_json(sale: PosSale) -> dict:
     return {
         "id": sale.id, "receipt_number": sale.receipt_number, "store_id": sale.store_id,
         "payment": sale.payment, "total": sale.total, "total_display": rupiah(sale.total),
+        "cash_received": sale.cash_received, "change_due": sale.change_due,
         "lines": [{"variant_id": l.variant_id, "product_name": l.product_name, "variant_name": l.variant_name,
                    "unit_price": l.unit_price, "quantity": l.quantity, "total": l.total} for l in sale.lines],
-        "created_at": when(sale.created_at),
+        "created_at": when(sale.created_at), "voided_at": when(sale.voided_at), "void_reason": sale.void_reason,
     }

@@ -6,7 +6,7 @@ seller's rows whatever ids the request carries.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import AfterValidator, BaseModel, Field
@@ -61,6 +61,7 @@ class ProductPatch(Body):
     name: text(160, min_length=1) | None = None
     description: text(5000) | None = None
     category: text(40, min_length=1) | None = None
+    status: Literal["active", "hidden"] | None = Field(None, description="active: tampil di etalase; hidden: disembunyikan")
 
 
 class VariantPatch(Body):
@@ -94,6 +95,12 @@ class SellerProductList(Page):
     items: list[ProductOut]
 
 
+class SellerProductQuery(PageQuery):
+    show: Literal["all", "active", "hidden", "out_of_stock"] = Field(
+        "all", description="all, active (tampil), hidden (disembunyikan), out_of_stock (ada varian stok 0)")
+    q: text(100) | None = Field(None, description="Sebagian nama produk atau SKU")
+
+
 def _store(path: StorePath):
     return owned_store(context.uow(), path.store_id, context.current_user())
 
@@ -110,8 +117,9 @@ def add_product(path: StorePath, body: ProductIn):
 
 
 @bp.get("/products", responses={200: SellerProductList}, summary="Produk toko ini (termasuk stok)")
-def list_own_products(path: StorePath, query: PageQuery):
-    page = catalog.store_products(context.uow(), _store(path), cursor=query.cursor, limit=query.limit)
+def list_own_products(path: StorePath, query: SellerProductQuery):
+    page = catalog.store_products(context.uow(), _store(path), cursor=query.cursor, limit=query.limit,
+                                  show=query.show, q=query.q)
     storage = context.storage()
     available = available_units(page.items)
     return {"items": [product_detail(p, storage, available, private=True) for p in page.items],

@@ -1,28 +1,23 @@
-"""A seller's side of selling: the store's orders, delivery fees, and point-of-sale sales."""
+"""A seller's side of selling: the store's orders and its delivery fees (the counter's sales are
+api/point_of_sale.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Literal
 
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from api import context
-from api.order_views import order_json, pos_sale_json
+from api.order_views import order_json
 from api.orders import OrderList, OrderOut
-from api.schemas import Body, Id, PageQuery, ParamsModel, text
-from commerce.calendar import city_today
-from commerce.inventory.management import MAX_LINES, MAX_QUANTITY, LineRequest
+from api.schemas import Body, Id, PageQuery, text
 from commerce.orders import services as orders
 from commerce.orders.status import STATUSES
-from commerce.pos import services as pos
 from commerce.stores import delivery
 from commerce.stores.services import managed_store, owned_store
 
 bp = APIBlueprint(
     "seller_orders", __name__, url_prefix="/api/v1/stores/<store_id>",
-    abp_tags=[Tag(name="penjualan", description="Pesanan toko, ongkir, dan kasir (POS)")],
+    abp_tags=[Tag(name="penjualan", description="Pesanan toko dan ongkir")],
     abp_security=[{"bearer": []}],
 )
 
@@ -57,48 +52,6 @@ class FeesOut(BaseModel):
     fees: dict[str, int]
 
 
-class PosLineIn(Body):
-    variant_id: Id
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
-
-
-class PosSaleIn(Body):
-    lines: list[PosLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    payment: Literal["cash", "qris", "transfer"]
-
-
-class PosLineOut(BaseModel):
-    variant_id: int
-    product_name: str
-    variant_name: str
-    unit_price: int
-    quantity: int
-    total: int
-
-
-class PosSaleOut(BaseModel):
-    id: int
-    receipt_number: str
-    store_id: int
-    payment: str
-    total: int
-    total_display: str
-    lines: list[PosLineOut]
-    created_at: str
-
-
-class SummaryQuery(ParamsModel):
-    date: dt.date | None = Field(None, description="Tanggal (WITA), bawaan hari ini")
-
-
-class SummaryOut(BaseModel):
-    date: str
-    sales: int
-    total: int
-    by_payment: dict[str, dict[str, int]]
-    items: list[dict]
-
-
 def _store(path: StorePath):
     return owned_store(context.uow(), path.store_id, context.current_user())
 
@@ -112,6 +65,15 @@ def _managed_store(path: StorePath):
 def store_orders(path: StorePath, query: OrdersQuery):
     page = orders.store_orders(context.uow(), _managed_store(path), status=query.status, cursor=query.cursor, limit=query.limit)
     return {"items": [order_json(o) for o in page.items], "next_cursor": page.next_cursor}
+
+
+class CountsOut(BaseModel):
+    counts: dict[str, int] = Field(description="Jumlah pesanan per status")
+
+
+@bp.get("/order-counts", responses={200: CountsOut}, summary="Jumlah pesanan per status (papan pesanan)")
+def order_counts(path: StorePath):
+    return {"counts": orders.status_counts(context.uow(), _managed_store(path))}
 
 
 @bp.get("/orders/<order_id>", responses={200: OrderOut}, summary="Satu pesanan toko ini")
@@ -148,18 +110,3 @@ def get_fees(path: StorePath):
 def put_fees(path: StorePath, body: FeesIn):
     store = _store(path)
     return {"store_id": store.id, "fees": delivery.set_fees(context.uow(), store, body.fees)}
-
-
-@bp.post("/pos-sales", responses={201: PosSaleOut}, summary="Catat penjualan di toko (kasir)")
-def pos_sale(path: StorePath, body: PosSaleIn):
-    store = _store(path)
-    lines = [LineRequest(line.variant_id, line.quantity) for line in body.lines]
-    sale = pos.record_sale(context.uow(), store, lines=lines, payment=body.payment, cashier=context.current_user())
-    return pos_sale_json(sale), 201
-
-
-@bp.get("/pos-summary", responses={200: SummaryOut}, summary="Ringkasan penjualan kasir harian")
-def pos_summary(path: StorePath, query: SummaryQuery):
-    store = _store(path)
-    day = query.date or city_today()
-    return pos.daily_summary(context.uow(), store, day)

@@ -68,7 +68,8 @@ def store_json(store: Store, *, private: bool = False) -> dict:
     data |= published_contact(store, private=private)
     if private:
         data |= {"owner_id": store.owner_id, "publish_phone": store.publish_phone,
-                 "publish_address": store.publish_address}
+                 "publish_address": store.publish_address, "bank_name": store.bank_name,
+                 "bank_account_number": store.bank_account_number, "bank_account_name": store.bank_account_name}
     return data
 
 

@@ -35,6 +35,9 @@ class StorePatch(Body):
     offers_pickup: bool | None = Field(None, description="Pembeli boleh mengambil di toko")
     publish_phone: bool | None = Field(None, description="Tampilkan nomor (tautan WhatsApp) di etalase")
     publish_address: bool | None = Field(None, description="Tampilkan alamat lengkap di etalase")
+    bank_name: text(60) | None = Field(None, description="Bank tujuan transfer pembeli; kosong: rekening kota")
+    bank_account_number: text(30) | None = None
+    bank_account_name: text(120) | None = None
 
 
 class StoreCreated(BaseModel):
@@ -62,6 +65,9 @@ class StoreOut(BaseModel):
     whatsapp_url: str | None = Field(None, description="https://wa.me/62..., jika nomor ditampilkan")
     publish_phone: bool | None = Field(None, description="Hanya untuk pemilik toko dan petugas kota")
     publish_address: bool | None = Field(None, description="Hanya untuk pemilik toko dan petugas kota")
+    bank_name: str | None = Field(None, description="Hanya untuk pemilik toko dan petugas kota")
+    bank_account_number: str | None = None
+    bank_account_name: str | None = None
     owner_id: int | None = None
 
 

@@ -39,7 +39,7 @@ def test_an_order_and_a_sale_of_the_same_night_carry_the_same_wita_date(app, api
     with UnitOfWork(wiring.session_factory) as uow:
         shop = uow.session.get(Store, store["id"])
         cashier = uow.session.get(User, shop.owner_id)
-        sale = record_sale(uow, shop, lines=[LineRequest(variant_id, 1)], payment="cash", cashier=cashier, now=NIGHT)
+        sale = record_sale(uow, shop, lines=[LineRequest(variant_id, 1)], payment="cash", cashier=cashier, now=NIGHT).sale
         assert sale.receipt_number.split("-")[2] == "261205"
         assert daily_summary(uow, shop, date(2026, 12, 5))["sales"] == 1
         assert daily_summary(uow, shop, date(2026, 12, 4))["sales"] == 0

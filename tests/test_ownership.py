@@ -142,10 +142,13 @@ def _seller(api, expired_app, colour) -> Seller:
     assert expired.status_code == 200 and expired.json["expires_in"] == 0
     variant_id = product["variants"][0]["id"]
     order = place_order(api, variant_id)  # cash on delivery: "processing", ready to ship or be paid
+    sale = api.call("POST", f"/api/v1/stores/{store['id']}/pos-sales", token=token,
+                    json={"lines": [{"variant_id": product["variants"][1]["id"], "quantity": 1}], "payment": "cash"})
+    assert sale.status_code == 201, sale.json
     return Seller(
         token=token,
         ids={"store_id": store["id"], "product_id": product["id"], "variant_id": variant_id,
-             "image_id": upload.json["id"], "order_id": order["id"]},
+             "image_id": upload.json["id"], "order_id": order["id"], "sale_id": sale.json["id"]},
         revoked_token=_logged_out_token(api, email),
         expired_token=expired.json["access_token"],
     )
@@ -236,6 +239,7 @@ SELLER_ENDPOINTS = [
     Endpoint("PUT", f"{STORE}/delivery-fees", _json({"fees": {"Palaran": 12000, "Samarinda Ulu": 0}})),
     Endpoint("POST", f"{STORE}/pos-sales", _pos_sale,
              body_ids=("variant_id",), body_id_field="lines.0.variant_id"),
+    Endpoint("POST", f"{STORE}/pos-sales/<sale_id>/void", _json({"reason": "salah input jumlah"})),
 ]
 ADMIN_ENDPOINTS = [
     Endpoint("POST", "/api/v1/admin/stores/<store_id>/approve", _no_body, admin=True),
@@ -265,6 +269,8 @@ NOT_STORE_SCOPED = {
         "test_a_guessed_checkout_id_reaches_nothing, test_a_checkout_started_with_an_account_is_that_accounts_alone",
     ("POST", "/api/v1/orders/<order_id>/status"):
         "the buyer's own order: test_only_the_buyer_moves_their_order",
+    ("POST", "/api/v1/auth/session"): "public: logs in to the dashboard (tests/test_sessions.py)",
+    ("DELETE", "/api/v1/auth/session"): "ends the caller's own session only: tests/test_sessions.py",
     ("POST", "/api/v1/orders/lookup"):
         "reads one order whose number and phone the caller knows, rate-limited, without email or street: "
         "tests/test_order_tracking.py",
@@ -438,22 +444,38 @@ def test_write_endpoint_keeps_the_rules(api, world, endpoint):
     assert not broken, f"{endpoint.id} breaks {len(broken)} rule(s):\n\n" + "\n\n".join(broken)
 
 
+# Every read of a store's private side, and whether city staff may read it too (they handle
+# orders, e.g. confirming a transfer; the rest is the seller's business).
+PRIVATE_READS = {
+    "/products": False, "/delivery-fees": False, "/pos-summary": False, "/pos-sales": False,
+    "/pos-sales/<sale_id>": False, "/sales": False, "/sales.csv": False,
+    "/orders": True, "/orders/<order_id>": True, "/order-counts": True,
+}
+
+
+def test_every_private_read_of_a_store_is_listed(app):
+    reads = {_without_converters(rule.rule).removeprefix(STORE) for rule in app.url_map.iter_rules()
+             if rule.rule.startswith(STORE + "/") and "GET" in rule.methods}
+    assert reads == set(PRIVATE_READS), "list every GET route of a store in PRIVATE_READS (tests/test_ownership.py)"
+
+
 def test_private_reads_of_a_store_are_the_owners(api, world):
     a = world.a.ids
     store = f"/api/v1/stores/{a['store_id']}"
-    # what each private read refuses besides strangers: staff read orders, not the rest
-    private = {"/products": (world.admin,), "/delivery-fees": (world.admin,),
-               "/pos-summary": (world.admin,), "/orders": (), f"/orders/{a['order_id']}": ()}
-    for tail, also_refused in private.items():
+    for rule, staff_may in PRIVATE_READS.items():
+        tail = re.sub(r"<(\w+)>", lambda m: str(a[m.group(1)]), rule)
+        also_refused = () if staff_may else (world.admin,)
         url = store + tail
         assert api.call("GET", url, token=world.a.token).status_code == 200, url
         for token in (world.b.token, world.shopper, *also_refused):
             assert_problem(api.call("GET", url, token=token), 403)
         assert_unauthenticated(api.call("GET", url))
         assert_unauthenticated(api.call("GET", url, token=world.a.revoked_token))
-    # my own store with the other seller's order
+    # my own store with the other seller's order or sale
     other_order = f"/api/v1/stores/{world.b.ids['store_id']}/orders/{a['order_id']}"
     assert_problem(api.call("GET", other_order, token=world.b.token), 404)
+    other_sale = f"/api/v1/stores/{world.b.ids['store_id']}/pos-sales/{a['sale_id']}"
+    assert_problem(api.call("GET", other_sale, token=world.b.token), 404)
 
     store_url = f"/api/v1/stores/{a['store_id']}"
     assert "phone" in api.call("GET", store_url, token=world.a.token).json

@@ -32,7 +32,7 @@ CHANGES_THE_CATALOG = {  # refused when suspended, allowed while pending
     ("DELETE", f"{STORE}/products/{{product_id}}/images/{{image_id}}"),
     ("PUT", f"{STORE}/delivery-fees"),
 }
-SELLS = {("POST", f"{STORE}/pos-sales")}  # refused when suspended and when pending
+SELLS = {("POST", f"{STORE}/pos-sales"), ("POST", f"{STORE}/pos-sales/{{sale_id}}/void")}  # refused when suspended and when pending
 SERVICES_ORDERS = {  # allowed when suspended: buyers are waiting for these orders
     ("POST", f"{STORE}/orders/{{order_id}}/status"),
     ("POST", f"{STORE}/orders/{{order_id}}/payment"),
@@ -93,7 +93,7 @@ def _pending_catalog(api, world) -> dict:
                      data={"file": (io.BytesIO(png_bytes()), "foto.png")}, content_type="multipart/form-data")
     assert image.status_code == 201, image.json
     return {"store_id": store_id, "product_id": product["id"], "variant_id": product["variants"][0]["id"],
-            "image_id": image.json["id"]}
+            "image_id": image.json["id"], "sale_id": 2_147_483_647}  # a pending store has no sales
 
 
 _products = iter(range(1, 1_000_000))

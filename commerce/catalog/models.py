@@ -10,7 +10,9 @@ from commerce.stores.models import Store
 
 __all__ = ["Product", "Variant", "ProductImage", "PRODUCT_STATUSES"]
 
-PRODUCT_STATUSES = ("active", "archived")
+# active: public and sold online; hidden: the seller took it off the storefront (still sold at
+# their own counter); archived: gone, kept only for the orders that name it.
+PRODUCT_STATUSES = ("active", "hidden", "archived")
 
 
 class Product(Base):

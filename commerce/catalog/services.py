@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from commerce import outbox
@@ -140,9 +140,26 @@ def product_of_store(uow: UnitOfWork, store: Store, product_id: int) -> Product:
     return product
 
 
-def store_products(uow: UnitOfWork, store: Store, *, cursor: str | None, limit: int) -> Page:
-    """The seller's own view: every active product, public or not (the store may be pending)."""
-    query = select(Product).where(Product.store_id == store.id, Product.status == "active")
+SELLER_VIEWS = ("all", "active", "hidden", "out_of_stock")
+
+
+def store_products(uow: UnitOfWork, store: Store, *, cursor: str | None, limit: int, show: str = "all",
+                   q: str | None = None) -> Page:
+    """The seller's own view: every product not archived, public or not (the store may be
+    pending); ``show`` narrows it to the shown, the hidden, or those with a variant out of
+    stock; ``q`` finds a name or SKU (a seller types part of either at the counter)."""
+    if show not in SELLER_VIEWS:
+        raise InvalidInput.field("show", f"Pilihan: {', '.join(SELLER_VIEWS)}.")
+    query = select(Product).where(Product.store_id == store.id, Product.status != "archived")
+    if show in ("active", "hidden"):
+        query = query.where(Product.status == show)
+    if show == "out_of_stock":
+        query = query.where(Product.id.in_(select(Variant.product_id).where(Variant.store_id == store.id, Variant.stock == 0)))
+    if q and q.strip():
+        pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(Product.name).like(pattern, escape="\\"),
+                                Product.id.in_(select(Variant.product_id).where(
+                                    Variant.store_id == store.id, func.lower(Variant.sku).like(pattern, escape="\\")))))
     return keyset_page(uow.session, query, Product.id, cursor=cursor, limit=limit)
 
 
@@ -168,6 +185,10 @@ def update_product(uow: UnitOfWork, store: Store, product_id: int, **changes) ->
         product.description = (changes["description"] or "").strip()
     if "category" in changes:
         product.category = _check_category(changes["category"])
+    if "status" in changes:
+        if changes["status"] not in ("active", "hidden"):
+            raise InvalidInput.field("status", "Pilih 'active' (tampil di etalase) atau 'hidden' (disembunyikan).")
+        product.status = changes["status"]
     outbox.record(uow, outbox.PRODUCT_CHANGED, product.id)
     uow.commit()
     return product

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from commerce.accounts.models import User
 from commerce.db import utcnow
@@ -36,6 +36,7 @@ __all__ = [
     "buyer_orders",
     "buyer_change_status",
     "order_by_number_and_phone",
+    "status_counts",
 ]
 
 
@@ -255,3 +256,13 @@ def order_by_number_and_phone(uow: UnitOfWork, number: str, phone: str) -> Order
     if order is None or not normalised or not hmac.compare_digest(order.buyer_phone or "", normalised):
         raise NotFound("Tidak ada pesanan dengan nomor dan nomor telepon itu.")
     return order
+
+
+def status_counts(uow: UnitOfWork, store: Store) -> dict[str, int]:
+    """Orders of the store per status, for the seller's order board (every status, zeros too)."""
+    expire_overdue(uow, store_id=store.id)
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in uow.session.execute(
+            select(Order.status, func.count()).where(Order.store_id == store.id).group_by(Order.status)):
+        counts[status] = int(count)
+    return counts

@@ -85,6 +85,16 @@ def update_store(uow: UnitOfWork, store: Store, **changes) -> Store:
     for flag in ("offers_delivery", "offers_pickup", "publish_phone", "publish_address"):
         if flag in changes:
             setattr(store, flag, bool(changes[flag]))
+    bank = {k: (changes[k] or "").strip() or None for k in ("bank_name", "bank_account_number", "bank_account_name")
+            if k in changes}
+    for key, value in bank.items():
+        setattr(store, key, value)
+    if bank and store.bank_account_number and not store.bank_account_number.replace(" ", "").replace("-", "").isdigit():
+        raise InvalidInput.field("bank_account_number", "Nomor rekening hanya angka.")
+    if bank and (store.bank_account_number or store.bank_name) and not (
+            store.bank_name and store.bank_account_number and store.bank_account_name):
+        raise InvalidInput.field("bank_account_number", "Isi nama bank, nomor rekening dan nama pemilik rekening, "
+                                 "atau kosongkan ketiganya untuk memakai rekening kota.")
     if not (store.offers_delivery or store.offers_pickup):
         raise InvalidInput.field("offers_delivery", "Pilih setidaknya satu: diantar atau ambil di toko.")
     if "kecamatan" in changes or "kelurahan" in changes:

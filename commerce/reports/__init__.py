@@ -1,0 +1,1 @@
+"""Figures from SQL aggregates: a store's sales for its seller (and, later, the city's)."""
