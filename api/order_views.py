@@ -9,6 +9,7 @@ from commerce import places
 from commerce.checkout.completion import PlacedOrder
 from commerce.checkout.summary import CheckoutSummary
 from commerce.orders.models import Order
+from commerce.orders.status import TERMINAL, TRANSITIONS
 from commerce.pos.models import PosSale
 
 __all__ = ["checkout_json", "order_json", "completion_json", "pos_sale_json"]
@@ -68,6 +69,16 @@ def _store_contact(store) -> dict:
     return store_brief(store) | {"opening_hours": store.opening_hours} | published_contact(store)
 
 
+def seller_actions(order: Order) -> dict:
+    """What the store may do with the order now: the statuses it may move it to, and whether
+    it may record the money as received (a transfer that arrived, the cash of a COD order)."""
+    statuses = [to for to, actors in TRANSITIONS.get(order.status, {}).items() if "seller" in actors
+                and not (to == "paid")]  # a payment is recorded, not set: it says who confirmed what
+    payable = (order.payment_status != "paid" and order.status not in TERMINAL
+               and order.payment_method in ("cod", "bank_transfer"))
+    return {"statuses": statuses, "record_payment": payable}
+
+
 def order_json(order: Order, *, contact: bool = True) -> dict:
     """An order as its buyer and its seller see it (orders are never shown to anyone else).
 
@@ -95,6 +106,7 @@ def order_json(order: Order, *, contact: bool = True) -> dict:
         "payment": _payment_json(order),
         "history": [{"from": h.from_status, "to": h.to_status, "actor": h.actor, "note": h.note, "at": when(h.at)}
                     for h in order.history],
+        "seller_actions": seller_actions(order),
         "created_at": when(order.created_at),
     }
     return data

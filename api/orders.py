@@ -86,6 +86,8 @@ class OrderOut(BaseModel):
     shipping_address: dict | None
     payment: dict | None
     history: list[HistoryOut]
+    seller_actions: dict = Field(description="Untuk penjual: status berikutnya yang boleh dipilih, dan apakah "
+                                             "pembayaran boleh dicatat diterima")
     created_at: str
 
 

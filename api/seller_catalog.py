@@ -126,6 +126,12 @@ def list_own_products(path: StorePath, query: SellerProductQuery):
             "next_cursor": page.next_cursor}
 
 
+@bp.get("/products/<product_id>", responses={200: ProductOut}, summary="Satu produk toko ini (juga yang disembunyikan)")
+def own_product(path: ProductPath):
+    product = catalog.product_of_store(context.uow(), _store(path), path.product_id)
+    return product_detail(product, context.storage(), available_units([product]), private=True)
+
+
 @bp.patch("/products/<product_id>", responses={200: ProductOut}, summary="Ubah produk")
 def update_product(path: ProductPath, body: ProductPatch):
     store = _store(path)

@@ -31,7 +31,7 @@ class StoreOrderPath(StorePath):
 
 
 class OrdersQuery(PageQuery):
-    status: text(20) | None = Field(None, description="Saring menurut status: " + ", ".join(STATUSES))
+    status: text(200) | None = Field(None, description="Saring menurut status (beberapa dipisah koma): " + ", ".join(STATUSES))
 
 
 class StatusIn(Body):

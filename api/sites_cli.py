@@ -33,7 +33,7 @@ def _openapi_document() -> dict:
 
 
 def build_named_site(name: str, out: Path):
-    from api.storefront import storefront_settings
+    from api.storefront import dashboard_settings, storefront_settings
     from sites.programme.build import DocsBuildError
     from sites.registry import UnknownSite, build_site
     from sites.transparency.covid_site.build import SiteBuildError
@@ -44,7 +44,8 @@ def build_named_site(name: str, out: Path):
     try:
         return build_site(name, out, openapi=_openapi_document() if name == "docs" else None,
                           database_url=settings.database_url,
-                          storefront=storefront_settings(settings) if name == "storefront" else None)
+                          storefront=storefront_settings(settings) if name == "storefront" else None,
+                          dashboard=dashboard_settings(settings) if name == "dashboard" else None)
     except (UnknownSite, DocsBuildError, SiteBuildError) as error:
         raise click.ClickException(str(error))
 

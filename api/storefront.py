@@ -9,7 +9,7 @@ from api.config import Settings
 from sites.storage import ObjectStorage, open_storage
 from sites.storefront import SiteSettings
 
-__all__ = ["storefront_settings", "storefront_target", "storefront_build_dir", "FOOTER_LINKS"]
+__all__ = ["storefront_settings", "dashboard_settings", "storefront_target", "storefront_build_dir", "FOOTER_LINKS"]
 
 # The city's other pages (what the demo's old home page listed).
 FOOTER_LINKS = (
@@ -25,6 +25,16 @@ def storefront_settings(settings: Settings) -> SiteSettings:
                             endpoint_url=settings.s3_endpoint_url)
     return SiteSettings(api_base=settings.storefront_api_url, public_url=settings.public_url,
                         media_url=pictures.url, links=FOOTER_LINKS)
+
+
+def dashboard_settings(settings: Settings):
+    from sites.dashboard import DashboardSettings
+    from sites.registry import SITES
+
+    pictures = open_storage(settings.storage_url, public_url=settings.storage_public_url,
+                            endpoint_url=settings.s3_endpoint_url)
+    return DashboardSettings(api_base=settings.storefront_api_url, base=SITES["dashboard"].mount,
+                             picture_url=pictures.url("x"))
 
 
 def storefront_target(settings: Settings) -> ObjectStorage:

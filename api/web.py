@@ -63,17 +63,26 @@ def serve_published(name: str, path: str):
 
 
 @lru_cache(maxsize=8)
-def _storefront_policy(settings) -> str:
-    from api.storefront import storefront_settings
-    from sites.storefront.render import content_security_policy
+def _app_policy(settings, name: str) -> str:
+    from api.storefront import dashboard_settings, storefront_settings
+    from sites.common.policy import content_security_policy
+    from sites.storefront.render import content_security_policy as storefront_policy
 
-    return content_security_policy(storefront_settings(settings)) + "; frame-ancestors 'none'"
+    if name == "storefront":
+        policy = storefront_policy(storefront_settings(settings))
+    else:
+        dash = dashboard_settings(settings)
+        policy = content_security_policy(api_base=dash.api_base, picture_url=dash.picture_url, extra_images=("blob:",))
+    return policy + "; frame-ancestors 'none'"
 
 
-def _storefront_headers(response):
-    """The storefront's policy as a header too: with frame-ancestors, which its pages' meta tag
-    cannot carry, and what a bucket behind a CDN would be configured to send."""
-    response.headers["Content-Security-Policy"] = _storefront_policy(current_app.extensions["smartcity"].settings)
+# The browser apps' policy as a header too: with frame-ancestors, which their pages' meta tag
+# cannot carry; it is what a bucket behind a CDN would be configured to send.
+APPS = ("storefront", "dashboard")
+
+
+def _app_headers(response, name: str):
+    response.headers["Content-Security-Policy"] = _app_policy(current_app.extensions["smartcity"].settings, name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
@@ -81,7 +90,7 @@ def _storefront_headers(response):
 
 @bp.get("/", endpoint="storefront")
 def storefront_home():
-    return _storefront_headers(serve_published("storefront", ""))
+    return _app_headers(serve_published("storefront", ""), "storefront")
 
 
 @bp.app_errorhandler(NotFound)
@@ -94,14 +103,15 @@ def storefront_or_not_found(error: NotFound):
     if request.method not in ("GET", "HEAD") or path.split("/", 1)[0] in ("api", "media"):
         return not_found_problem(error)
     try:
-        return _storefront_headers(serve_published("storefront", path))
+        return _app_headers(serve_published("storefront", path), "storefront")
     except NotFound as missing:  # the storefront is not published here at all
         return not_found_problem(missing)
 
 
 def _mount(name: str, mount: str) -> None:
     def view(path: str = ""):
-        return serve_published(name, path)
+        response = serve_published(name, path)
+        return _app_headers(response, name) if name in APPS else response
 
     view.__name__ = f"site_{name}"
     bp.add_url_rule(mount, endpoint=f"site_{name}", view_func=view)

@@ -25,7 +25,7 @@ SITES = {
     "docs": Site("docs", "/docs/", "Dokumentasi program Samarinda Smart City", True),
     "covid": Site("covid", "/covid/", "Transparansi COVID-19 dan bansos", True),
     "storefront": Site("storefront", "/", "Etalase Behambinan", True),
-    "dashboard": Site("dashboard", "/seller/", "Dasbor penjual Behambinan", False),
+    "dashboard": Site("dashboard", "/seller/", "Dasbor penjual Behambinan", True),
 }
 
 
@@ -43,12 +43,13 @@ def site(name: str) -> Site:
 
 
 def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, database_url: str | None = None,
-               storefront=None):
+               storefront=None, dashboard=None):
     """Build one site into ``out_dir``; returns the builder's result (with ``.summary()``).
 
     ``openapi`` is for ``docs`` (the API reference); ``database_url`` for ``covid``, which is
     generated from the imported transparency data, and for ``storefront``, generated from the
-    catalog with ``storefront`` (:class:`sites.storefront.SiteSettings`).
+    catalog with ``storefront`` (:class:`sites.storefront.SiteSettings`); ``dashboard`` takes
+    :class:`sites.dashboard.DashboardSettings` (and no database: it is an app shell).
     """
     site(name)
     if name == "docs":
@@ -72,4 +73,8 @@ def build_site(name: str, out_dir: Path, *, openapi: dict | None = None, databas
             return build_storefront(out_dir, engine=engine, settings=storefront)
         finally:
             engine.dispose()
+    if name == "dashboard":
+        from sites.dashboard import DashboardSettings, build_dashboard
+
+        return build_dashboard(out_dir, settings=dashboard or DashboardSettings())
     raise UnknownSite(name)

@@ -5,6 +5,7 @@ folder the app serves, and axe-core."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ from sites.storefront import build_storefront
 from sites.storefront.render import SiteSettings
 from tests.helpers import ApiClient, png_bytes
 
-__all__ = ["Market", "make_market", "publish_storefront", "assert_accessible", "no_horizontal_scroll"]
+__all__ = ["Market", "make_market", "publish_storefront", "assert_accessible", "no_horizontal_scroll", "check_screen"]
 
 PHONE_VIEWPORT = {"width": 360, "height": 740}
 
@@ -84,3 +85,15 @@ def assert_accessible(page, name: str) -> None:
 def no_horizontal_scroll(page, name: str) -> None:
     width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= viewport, f"{name} scrolls sideways at {viewport}px ({width}px wide)"
+
+
+def check_screen(page, name: str) -> None:
+    """Every screen of a browser test: accessible, no sideways scrolling, and a screenshot in
+    SMARTCITY_SCREENSHOTS if that is set (for a person to look at)."""
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page, name)
+    no_horizontal_scroll(page, name)
+    folder = os.environ.get("SMARTCITY_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}-{page.viewport_size['width']}.png"), full_page=True)

@@ -447,7 +447,7 @@ def test_write_endpoint_keeps_the_rules(api, world, endpoint):
 # Every read of a store's private side, and whether city staff may read it too (they handle
 # orders, e.g. confirming a transfer; the rest is the seller's business).
 PRIVATE_READS = {
-    "/products": False, "/delivery-fees": False, "/pos-summary": False, "/pos-sales": False,
+    "/products": False, "/products/<product_id>": False, "/delivery-fees": False, "/pos-summary": False, "/pos-sales": False,
     "/pos-sales/<sale_id>": False, "/sales": False, "/sales.csv": False,
     "/orders": True, "/orders/<order_id>": True, "/order-counts": True,
 }

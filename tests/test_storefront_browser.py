@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,8 +19,7 @@ import pytest
 from api.storefront import storefront_settings
 from tests.browser import serve_app
 from tests.helpers import ApiClient
-from tests.storefront_support import (PHONE_VIEWPORT, assert_accessible, make_market, no_horizontal_scroll,
-                                      publish_storefront)
+from tests.storefront_support import PHONE_VIEWPORT, check_screen, make_market, publish_storefront
 
 pytestmark = pytest.mark.slow
 
@@ -31,15 +28,7 @@ BUYER = {"#name": "Rina Marlina", "#phone": "0813 4700 1122", "#email": "rina@co
 
 
 def _look(page, name: str) -> None:
-    """Every screen: accessible, no sideways scrolling, and a screenshot if asked for."""
-    page.wait_for_load_state("networkidle")
-    assert_accessible(page, name)
-    no_horizontal_scroll(page, name)
-    folder = os.environ.get("SMARTCITY_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        width = page.viewport_size["width"]
-        page.screenshot(path=str(Path(folder) / f"storefront-{name}-{width}.png"), full_page=True)
+    check_screen(page, f"storefront-{name}")
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Callable, NamedTuple
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from sites.storefront.assets import Assets
+from sites.common.assets import Assets
+from sites.common.policy import content_security_policy as policy, origin_of
 
 __all__ = ["SiteSettings", "environment", "content_security_policy", "rupiah"]
 
@@ -36,18 +36,8 @@ def rupiah(amount: int) -> str:
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
-def _origin(url: str) -> str | None:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-
-
 def content_security_policy(settings: SiteSettings) -> str:
-    """Scripts and styles from the site itself only; pictures from the site or the picture
-    host; requests to the site and the API only."""
-    images = " ".join(dict.fromkeys(filter(None, ["'self'", _origin(settings.media_url("x"))])))
-    connect = " ".join(dict.fromkeys(filter(None, ["'self'", _origin(settings.api_base)])))
-    return (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; connect-src {connect}; "
-            "form-action 'self'; base-uri 'none'; manifest-src 'self'")
+    return policy(api_base=settings.api_base, picture_url=settings.media_url("x"))
 
 
 @cache
@@ -75,7 +65,7 @@ def page_globals(settings: SiteSettings, assets: Assets) -> dict:
         return settings.media_url(fitting[0] if fitting else image.keys[-1][1])
 
     def absolute(url: str) -> str:
-        return url if _origin(url) else settings.public_url.rstrip("/") + url
+        return url if origin_of(url) else settings.public_url.rstrip("/") + url
 
     site = {"api_base": settings.api_base, "public_url": settings.public_url.rstrip("/"), "links": settings.links,
             "csp": content_security_policy(settings)}

@@ -19,7 +19,8 @@ export const STATUS = {
   cancelled: "Dibatalkan",
   expired: "Batal: tidak dibayar tepat waktu",
 };
-export const PAYMENT = { cod: "Bayar di tempat (COD)", bank_transfer: "Transfer bank", stripe: "Kartu" };
+export const PAYMENT = { cod: "Bayar di tempat (COD)", bank_transfer: "Transfer bank", stripe: "Kartu",
+                         cash: "Tunai", qris: "QRIS", transfer: "Transfer" };
 export const DELIVERY = { delivery: "Diantar", pickup: "Ambil di toko" };
 
 // el("p", {class: "x"}, "text", child) — attributes as properties or attributes, children as
