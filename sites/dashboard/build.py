@@ -20,7 +20,6 @@ path (under /seller/)  screen
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from functools import cache
 from pathlib import Path
@@ -32,6 +31,7 @@ from commerce import places
 from commerce.catalog.categories import CATEGORIES
 from commerce.orders.status import STATUSES
 from sites.common.assets import write_assets
+from sites.common.builds import fresh_build
 from sites.common.policy import content_security_policy
 
 __all__ = ["DashboardSettings", "DashboardBuild", "build_dashboard", "SCREENS"]
@@ -85,27 +85,19 @@ def _reference_data() -> dict:
 
 def build_dashboard(out_dir: Path, *, settings: DashboardSettings = DashboardSettings()) -> DashboardBuild:
     started = time.monotonic()
-    fresh = out_dir.with_name(out_dir.name + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    assets = write_assets(fresh, "sites.dashboard", settings.base)
-    csp = content_security_policy(api_base=settings.api_base, picture_url=settings.picture_url, extra_images=("blob:",))
-    env = _environment()
-    common = {"base": settings.base, "api_base": settings.api_base, "csp": csp, "nav": NAV,
-              "asset": lambda name: assets.urls[name]}
-    for path, (template, title, section) in SCREENS.items():
-        target = fresh / path / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(env.get_template(template).render(**common, title=title, section=section), encoding="utf-8")
-    (fresh / "404.html").write_text(env.get_template("404.html").render(**common, title="Tidak ditemukan", section=None),
-                                    encoding="utf-8")
-    (fresh / "data").mkdir()
-    (fresh / "data" / "referensi.json").write_text(json.dumps(_reference_data(), ensure_ascii=False,
-                                                              separators=(",", ":")), encoding="utf-8")
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    fresh.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    with fresh_build(out_dir) as fresh:
+        assets = write_assets(fresh, "sites.dashboard", settings.base)
+        csp = content_security_policy(api_base=settings.api_base, picture_url=settings.picture_url, extra_images=("blob:",))
+        env = _environment()
+        common = {"base": settings.base, "api_base": settings.api_base, "csp": csp, "nav": NAV,
+                  "asset": lambda name: assets.urls[name]}
+        for path, (template, title, section) in SCREENS.items():
+            target = fresh / path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(env.get_template(template).render(**common, title=title, section=section), encoding="utf-8")
+        (fresh / "404.html").write_text(env.get_template("404.html").render(**common, title="Tidak ditemukan", section=None),
+                                        encoding="utf-8")
+        (fresh / "data").mkdir()
+        (fresh / "data" / "referensi.json").write_text(json.dumps(_reference_data(), ensure_ascii=False,
+                                                                  separators=(",", ":")), encoding="utf-8")
     return DashboardBuild(len(SCREENS) + 1, time.monotonic() - started)

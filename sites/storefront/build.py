@@ -36,6 +36,7 @@ from sqlalchemy import Engine
 
 from commerce import places
 from commerce.catalog.categories import CATEGORIES
+from sites.common.builds import fresh_build
 from sites.storefront.assets import write_assets
 from sites.storefront.catalog import Catalog, load_catalog
 from sites.storefront.render import SiteSettings, environment, page_globals
@@ -108,32 +109,29 @@ class _Writer:
                   store_count=len(self.catalog.stores), kecamatan_count=len(by_kecamatan),
                   stores_by_kecamatan=by_kecamatan)
 
-    def category(self, slug: str) -> set[str]:
-        category = next(c for c in CATEGORIES if c.slug == slug)
-        products = self.catalog.in_category(slug)
+    def _paged(self, base: str, template: str, products: list, *, title: str, description: str, **context) -> set[str]:
+        """A list of products 24 to a page: ``base``, then ``base/2/`` …; returns the paths written."""
         pages = _chunks(products, PAGE_SIZE)
         written = set()
         for number, chunk in enumerate(pages, 1):
-            path = f"kategori/{slug}/" + (f"{number}/" if number > 1 else "")
-            self.page(path, "category.html", title=category.name + (f" (halaman {number})" if number > 1 else ""),
-                      description=f"{len(products)} produk UMKM Samarinda di kategori {category.name}.",
-                      category=category, categories=CATEGORIES, products=chunk, total=len(products),
-                      number=number, page_count=len(pages))
+            path = base + (f"{number}/" if number > 1 else "")
+            self.page(path, template, title=title + (f" (halaman {number})" if number > 1 else ""), description=description,
+                      products=chunk, total=len(products), number=number, page_count=len(pages), **context)
             written.add(path)
         return written
 
+    def category(self, slug: str) -> set[str]:
+        category = next(c for c in CATEGORIES if c.slug == slug)
+        products = self.catalog.in_category(slug)
+        return self._paged(f"kategori/{slug}/", "category.html", products, title=category.name,
+                           description=f"{len(products)} produk UMKM Samarinda di kategori {category.name}.",
+                           category=category, categories=CATEGORIES)
+
     def store(self, store_id: int) -> set[str]:
         store = self.catalog.stores[store_id]
-        products = self.catalog.of_store(store_id)
-        pages = _chunks(products, PAGE_SIZE)
-        written = set()
-        for number, chunk in enumerate(pages, 1):
-            path = f"toko/{store.slug}/" + (f"{number}/" if number > 1 else "")
-            self.page(path, "store.html", title=store.name + (f" (halaman {number})" if number > 1 else ""),
-                      description=f"{store.name}, toko UMKM di {store.kelurahan}, {store.kecamatan}, Samarinda.",
-                      store=store, products=chunk, total=len(products), number=number, page_count=len(pages))
-            written.add(path)
-        return written
+        return self._paged(f"toko/{store.slug}/", "store.html", self.catalog.of_store(store_id), title=store.name,
+                           description=f"{store.name}, toko UMKM di {store.kelurahan}, {store.kecamatan}, Samarinda.",
+                           store=store)
 
     def store_index(self) -> None:
         groups = defaultdict(list)
@@ -185,28 +183,20 @@ def build_storefront(out_dir: Path, *, engine: Engine, settings: SiteSettings,
     started = time.monotonic()
     with engine.connect() as conn:
         catalog = load_catalog(conn)
-    fresh = out_dir.with_name(out_dir.name + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    writer = _Writer(fresh, catalog, settings)
-    writer.fixed()
-    writer.home()
-    writer.store_index()
-    for category in CATEGORIES:
-        writer.category(category.slug)
-    for store_id in catalog.stores:
-        writer.store(store_id)
-    for count, product_id in enumerate(catalog.products, 1):
-        writer.product(product_id)
-        if progress and count % 2000 == 0:
-            progress(f"  {count} of {len(catalog.products)} product pages")
-    writer.sitemap()
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    fresh.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    with fresh_build(out_dir) as fresh:
+        writer = _Writer(fresh, catalog, settings)
+        writer.fixed()
+        writer.home()
+        writer.store_index()
+        for category in CATEGORIES:
+            writer.category(category.slug)
+        for store_id in catalog.stores:
+            writer.store(store_id)
+        for count, product_id in enumerate(catalog.products, 1):
+            writer.product(product_id)
+            if progress and count % 2000 == 0:
+                progress(f"  {count} of {len(catalog.products)} product pages")
+        writer.sitemap()
     _state_path(out_dir).write_text(json.dumps(_state_of(catalog)), encoding="utf-8")
     return BuildSummary(writer.pages, 0, len(catalog.products), len(catalog.stores), time.monotonic() - started, False)
 
