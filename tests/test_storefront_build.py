@@ -97,3 +97,14 @@ def test_a_rebuild_without_an_earlier_build_builds_everything(site):
     product = api.add_product(token, store["id"])
     summary = partial(product_ids=[product["id"]])
     assert not summary.partial and (out / "produk" / product["slug"] / "index.html").is_file()
+
+
+def test_every_asset_name_is_one_the_publisher_caches_for_a_year():
+    from sites.common.assets import _hashed
+    from sites.publish.headers import IMMUTABLE, headers_for
+
+    # about one content in a hundred has a SHA-256 that starts with ten digits: take the first
+    content = next(c for c in (str(n).encode() for n in range(10_000_000))
+                   if __import__("hashlib").sha256(c).hexdigest()[:10].isdigit())
+    name = _hashed("common.js", content)
+    assert headers_for(f"aset/js/{name}").cache_control == IMMUTABLE, name
