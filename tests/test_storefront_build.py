@@ -108,3 +108,16 @@ def test_every_asset_name_is_one_the_publisher_caches_for_a_year():
                    if __import__("hashlib").sha256(c).hexdigest()[:10].isdigit())
     name = _hashed("common.js", content)
     assert headers_for(f"aset/js/{name}").cache_control == IMMUTABLE, name
+
+
+def test_a_big_catalog_writes_its_product_pages_from_several_processes(site, monkeypatch):
+    from sites.storefront import build
+
+    api, out, full, _ = site
+    token, store = api.seller_with_store()
+    products = [api.add_product(token, store["id"], name=f"Amplang {n}") for n in range(12)]
+    monkeypatch.setattr(build, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 3)
+    summary = full()
+    assert summary.pages > 12 and _pages(out, "produk") == {p["slug"] for p in products}
+    assert all("Amplang" in (out / "produk" / p["slug"] / "index.html").read_text() for p in products)

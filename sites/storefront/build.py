@@ -26,6 +26,8 @@ that left; it keeps what each product was in a small state file beside the build
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 import time
 from collections import defaultdict
@@ -45,6 +47,8 @@ __all__ = ["BuildSummary", "build_storefront", "rebuild_storefront", "PAGE_SIZE"
 
 PAGE_SIZE = 24
 NEWEST = 12
+PARALLEL_FROM = 2000  # product pages: below this a forked process costs more than it saves
+MAX_PROCESSES = 4
 STATIC_PAGES = {  # path -> (template, title, description)
     "cari/": ("search.html", "Cari produk", "Cari produk UMKM Samarinda di Behambinan."),
     "keranjang/": ("cart.html", "Keranjang", "Keranjang belanja Anda di Behambinan."),
@@ -177,6 +181,39 @@ def _state_of(catalog: Catalog) -> dict:
             "stores": {str(s.id): s.slug for s in catalog.stores.values()}}
 
 
+def _product_pages(writer: _Writer, product_ids: list[int], progress: Callable[[str], None] | None) -> None:
+    """Every product page: in this process for a small catalog; for a big one, split over
+    forked processes, one per core. Rendering is pure Python (the GIL would serialise threads)
+    and a page per product is most of a build: 10,000 of 11,000 pages, about 3.5 of 4.5 s on
+    one core here. The children inherit the catalog and the templates and only write files."""
+    processes = min(os.cpu_count() or 1, MAX_PROCESSES)
+    if len(product_ids) < PARALLEL_FROM or processes < 2:
+        for count, product_id in enumerate(product_ids, 1):
+            writer.product(product_id)
+            if progress and count % 2000 == 0:
+                progress(f"  {count} of {len(product_ids)} product pages")
+        return
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_write_products, args=(writer, product_ids[n::processes]), daemon=True)
+                for n in range(processes)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    failed = [child.exitcode for child in children if child.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(children)} processes writing product pages failed "
+                           f"(exit codes {failed}); nothing was swapped in")
+    writer.pages += len(product_ids)
+    if progress:
+        progress(f"  {len(product_ids)} product pages in {processes} processes")
+
+
+def _write_products(writer: _Writer, product_ids: list[int]) -> None:
+    for product_id in product_ids:
+        writer.product(product_id)
+
+
 def build_storefront(out_dir: Path, *, engine: Engine, settings: SiteSettings,
                      progress: Callable[[str], None] | None = None) -> BuildSummary:
     """Every page, into a fresh folder swapped in at the end."""
@@ -192,10 +229,7 @@ def build_storefront(out_dir: Path, *, engine: Engine, settings: SiteSettings,
             writer.category(category.slug)
         for store_id in catalog.stores:
             writer.store(store_id)
-        for count, product_id in enumerate(catalog.products, 1):
-            writer.product(product_id)
-            if progress and count % 2000 == 0:
-                progress(f"  {count} of {len(catalog.products)} product pages")
+        _product_pages(writer, list(catalog.products), progress)
         writer.sitemap()
     _state_path(out_dir).write_text(json.dumps(_state_of(catalog)), encoding="utf-8")
     return BuildSummary(writer.pages, 0, len(catalog.products), len(catalog.stores), time.monotonic() - started, False)
