@@ -38,7 +38,7 @@ function tiles() {
   const q = $("#q").value.trim().toLowerCase();
   const found = goods.filter((g) => !q || `${g.product} ${g.name} ${g.sku}`.toLowerCase().includes(q)).slice(0, 60);
   $("#tiles").replaceChildren(...found.map((g) => el("li", {}, el("button", { type: "button", class: "tile", disabled: g.stock <= 0,
-      onclick: () => { add(g, 1); }, "aria-label": `${g.product} ${g.name}, ${rupiah(g.price)}, stok ${g.stock}` },
+      onclick: () => { add(g, 1); }, "aria-label": `${g.product} ${g.name} ${rupiah(g.price)} ${g.stock > 0 ? `stok ${g.stock}` : "habis"}` },
     el("span", { class: "title" }, g.product), el("span", {}, g.name), el("strong", {}, rupiah(g.price)),
     el("span", { class: "hint" }, g.stock > 0 ? `stok ${g.stock}` : "habis")))));
 }
