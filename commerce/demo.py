@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import random
 import secrets
+from datetime import timedelta
 from typing import Callable, NamedTuple
 
 from PIL import Image, ImageDraw
@@ -19,6 +20,7 @@ from commerce import places
 from commerce.accounts import services as accounts
 from commerce.catalog import services as catalog
 from commerce.catalog.images import ImageStore
+from commerce.db import utcnow
 from commerce.stores import services as stores
 from commerce.accounts.models import User
 from commerce.orders.models import Order
@@ -257,6 +259,7 @@ JOURNEYS = [
     ("bank_transfer", "delivery", ["$pay", "processing"]),
     ("bank_transfer", "pickup", ["$pay", "processing", "ready_for_pickup", "delivered", "completed"]),
     ("bank_transfer", "delivery", ["cancelled"]),
+    ("bank_transfer", "delivery", ["$expire"]),
 ]
 BUYERS = ["Rina Wulandari", "Andi Saputra", "Siti Aisyah", "Muhammad Rizky", "Dewi Lestari", "Budi Santoso"]
 
@@ -290,15 +293,20 @@ def _demo_orders(uow: UnitOfWork, rng: random.Random, *, seller_store_id: int) -
             "shipping_address": {"street": f"Jl. Contoh Gg. {n + 1}", "kecamatan": kec.code, "kelurahan": rng.choice(kec.kelurahan).code},
             "delivery": {str(line.store_id): delivery for line in checkout.lines},
         })
+        # An order left unpaid is placed two days ago, so that its transfer deadline has passed.
+        placed_at = utcnow() - timedelta(days=2) if "$expire" in steps else None
         _, answer = complete_checkout(
             uow, checkout.id, idempotency_key=f"demo-{n}", body={}, providers=payment_providers,
             render=lambda placed_orders, first: (201, {"orders": [p.order.id for p in placed_orders]}),
+            now=placed_at,
         )
         for order_id in answer["orders"]:
             order = uow.session.get(Order, order_id)
             owner = uow.session.get(User, order.store.owner_id)
             for step in steps:
-                if step == "$pay":
+                if step == "$expire":
+                    orders.expire_overdue(uow, order_id=order_id)
+                elif step == "$pay":
                     orders.record_payment(uow, order.store, order_id, user=owner)
                 else:
                     orders.change_status(uow, order.store, order_id, step, user=owner)
