@@ -20,7 +20,7 @@ from api.storefront import dashboard_settings
 from sites.dashboard import build_dashboard
 from tests.browser import serve_app
 from tests.helpers import PASSWORD, ApiClient, png_bytes
-from tests.storefront_support import PHONE_VIEWPORT, check_screen
+from tests.storefront_support import PHONE_VIEWPORT, check_screen, no_horizontal_scroll
 from tests.test_checkout import complete, fill
 
 pytestmark = pytest.mark.slow
@@ -156,6 +156,13 @@ def test_a_new_sellers_first_day(chromium, dashboard, tmp_path):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         check_screen(page, f"dashboard-{name}")
+    # ... and at a market stall's tablet width
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for path in ("/seller/pesanan/", "/seller/kasir/", "/seller/produk/", "/seller/omzet/", "/seller/toko/"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        no_horizontal_scroll(page, f"{path} at 1024 px")
+    page.set_viewport_size(PHONE_VIEWPORT)
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(re.compile(r"/seller/$"))
     check_screen(page, "dashboard-login")
